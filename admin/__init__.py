@@ -1,0 +1,1 @@
+"""The SQLAdmin console where PMO admins maintain reference data and templates."""

@@ -1,0 +1,27 @@
+"""Mount the SQLAdmin console on the application."""
+
+from __future__ import annotations
+
+from sqladmin import Admin
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.applications import Starlette
+
+from admin.auth import ConsoleAuth
+from admin.views import ALL_VIEWS
+
+
+def mount_admin(app: Starlette, *, engine: AsyncEngine,
+                sessions: async_sessionmaker[AsyncSession], secret_key: str,
+                https_only: bool) -> Admin:
+    """Mount the console at ``/admin`` behind the PMO login."""
+    console = Admin(
+        app,
+        engine=engine,
+        title="PMO console",
+        base_url="/admin",
+        authentication_backend=ConsoleAuth(secret_key, sessions, https_only=https_only),
+    )
+    for view in ALL_VIEWS:
+        console.add_view(view)
+    return console

@@ -1,0 +1,78 @@
+"""The ASGI application: GraphQL at ``/graphql``, the console at ``/admin``, health checks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+
+from admin.app import mount_admin
+from schema.schema import schema
+from server.db import create_engine, describe_db_error, ping, session_factory
+from server.settings import Settings, get_settings
+
+READY_TIMEOUT_SECONDS = 3.0
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive (no dependencies are checked)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The database answers; 503 with the reason when it does not."""
+    try:
+        await asyncio.wait_for(ping(request.app.state.engine), READY_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return JSONResponse(
+            {"status": "unavailable", "reason": "database did not answer in time"}, 503
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", with its reason
+        return JSONResponse({"status": "unavailable", "reason": describe_db_error(exc)}, 503)
+    return JSONResponse({"status": "ok", "database": "reachable"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the application from settings (the process-wide ones by default)."""
+    settings = settings or get_settings()
+    engine = create_engine(
+        settings.database_url, echo=settings.db_echo, pool_size=settings.db_pool_size
+    )
+    sessions = session_factory(engine)
+
+    graphql = GraphQL(schema, graphql_ide=None if settings.is_production else "graphiql")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    # Starlette 1.x: routes are declared up front; GraphQL needs Route + WebSocketRoute
+    # (a Mount would answer POST /graphql with a redirect).
+    app = Starlette(
+        debug=settings.debug,
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    mount_admin(
+        app,
+        engine=engine,
+        sessions=sessions,
+        secret_key=settings.secret_key.get_secret_value(),
+        https_only=settings.is_production,
+    )
+    return app

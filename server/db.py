@@ -1,0 +1,101 @@
+"""Database engines and sessions: async SQLAlchemy over aiosqlite or asyncpg."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.settings import ConfigurationError
+
+SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+def normalise_url(url: str) -> sa.URL:
+    """Parse a database URL, mapping plain schemes to the async drivers we ship.
+
+    Raises ``ConfigurationError`` with one readable line for anything else.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            f"PMO_DATABASE_URL is not a valid database URL: {url!r}"
+        ) from None
+    driver = parsed.drivername
+    if driver in {"sqlite", "sqlite+pysqlite"}:
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif driver in {"postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"}:
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise ConfigurationError(
+            f"PMO_DATABASE_URL uses unsupported driver {driver!r}; "
+            "use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+        )
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked, per connection; WAL lets readers run
+    # while a writer commits.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """An async engine with the settings each backend needs."""
+    parsed = normalise_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+    else:
+        try:
+            import aiosqlite  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ConfigurationError(f"the SQLite driver is missing: {exc}") from None
+    try:
+        engine = create_async_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigurationError(f"PMO_DATABASE_URL cannot be used: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit (we return them from mutations)."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One transaction: commit when the block succeeds, roll back on any exception."""
+    async with factory() as session, session.begin():
+        yield session
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Run ``SELECT 1``; raises if the database cannot be reached."""
+    async with engine.connect() as conn:
+        await conn.execute(sa.text("SELECT 1"))
+
+
+def describe_db_error(exc: BaseException) -> str:
+    """A one-line, secret-free description of why the database is unreachable."""
+    root: BaseException = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    text = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
+    return f"{type(root).__name__}: {text}"

@@ -1,0 +1,41 @@
+"""API tokens for service accounts and the role assignments Casbin reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from server.domain.base import ForeignKey, TimestampedTable, UTCDateTime
+
+
+class ApiToken(TimestampedTable, table=True):
+    """An opaque bearer token for a service account; only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    name: str = Field(max_length=100, unique=True, index=True)
+    owner_id: int = ForeignKey("person", ondelete="CASCADE")
+    token_hash: str = Field(max_length=128, unique=True, index=True)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CasbinRule(SQLModel, table=True):
+    """A Casbin policy or grouping row, in the layout Casbin's SQLAlchemy adapters use.
+
+    Role assignments are ``g, person:<id>, <role>`` rows, so they change at run time
+    without a restart. (Casbin's own schema: no timestamps.)
+    """
+
+    __tablename__ = "casbin_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ptype: str = Field(max_length=255, index=True)
+    v0: str | None = Field(default=None, max_length=255, index=True)
+    v1: str | None = Field(default=None, max_length=255)
+    v2: str | None = Field(default=None, max_length=255)
+    v3: str | None = Field(default=None, max_length=255)
+    v4: str | None = Field(default=None, max_length=255)
+    v5: str | None = Field(default=None, max_length=255)

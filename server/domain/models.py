@@ -1,0 +1,62 @@
+"""Every domain table, imported in one place so ``SQLModel.metadata`` is complete.
+
+Alembic, the seed and the tests import this module; nothing here knows about
+GraphQL, HTTP or the console.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+from server.domain.audit.models import AuditEvent, ProjectSnapshot
+from server.domain.auth.models import ApiToken, CasbinRule
+from server.domain.collaboration.models import (
+    Comment,
+    Notification,
+    NotificationPreference,
+    Stakeholder,
+)
+from server.domain.governance.models import (
+    ChecklistItemTemplate,
+    DocumentTemplate,
+    GateTemplate,
+    GovernanceTemplate,
+    ProjectChecklistItem,
+    ProjectGate,
+    ProjectType,
+    RagThreshold,
+    RiskCategory,
+    Setting,
+)
+from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
+from server.domain.knowledge.models import Lesson
+from server.domain.organisation.models import Department, Person, StrategicObjective
+from server.domain.portfolio.models import Portfolio, Program
+from server.domain.project.models import (
+    CostEntry,
+    Milestone,
+    Project,
+    ProjectBaseline,
+    ProjectObjective,
+)
+from server.domain.raid.models import (
+    Assumption,
+    ChangeRequest,
+    Dependency,
+    Issue,
+    Risk,
+    StatusReport,
+)
+from server.domain.resource.models import Allocation, Benefit
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule",
+    "ChangeRequest", "ChecklistItemTemplate", "Comment", "CostEntry", "Department", "Dependency",
+    "DocumentTemplate", "GateTemplate", "GovernanceTemplate", "Issue", "Lesson", "Milestone",
+    "Notification", "NotificationPreference", "OutboxEvent", "Person", "Portfolio", "Program",
+    "Project", "ProjectBaseline", "ProjectChecklistItem", "ProjectGate", "ProjectObjective",
+    "ProjectSnapshot", "ProjectType", "RagThreshold", "Risk", "RiskCategory", "Setting",
+    "Stakeholder", "StatusReport", "StrategicObjective", "Webhook", "WebhookDelivery", "metadata",
+]
