@@ -1,0 +1,103 @@
+"""The HTTP surface: health checks, GraphQL and the console's login page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.applications import Starlette
+
+from server.app import create_app
+from server.domain.auth import service as auth_service
+from server.domain.enums import Role
+from server.settings import load_settings
+
+DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
+
+
+async def client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+@pytest.fixture
+async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in client_for(create_app(load_settings(database_url=db_url))):
+        yield c
+
+
+@pytest.fixture
+async def down_client() -> AsyncIterator[httpx.AsyncClient]:
+    async for c in client_for(create_app(load_settings(database_url=DOWN_DATABASE))):
+        yield c
+
+
+async def test_healthz_answers_without_the_database(down_client: httpx.AsyncClient) -> None:
+    response = await down_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reports_a_reachable_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_readyz_is_503_with_a_reason_when_the_database_is_down(
+    down_client: httpx.AsyncClient,
+) -> None:
+    response = await down_client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert "refused" in body["reason"].lower() or "connect" in body["reason"].lower()
+
+
+async def test_graphql_answers_typename(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ __typename apiVersion }"})
+    assert response.status_code == 200
+    assert response.json() == {"data": {"__typename": "Query", "apiVersion": "0.1.0"}}
+
+
+async def test_graphiql_is_served_in_development(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_console_redirects_to_its_login_page(client: httpx.AsyncClient) -> None:
+    response = await client.get("/admin/")
+    assert response.status_code in (302, 303, 307)
+    assert response.headers["location"].endswith("/admin/login")
+    login = await client.get("/admin/login")
+    assert login.status_code == 200
+    assert 'name="password"' in login.text
+
+
+@pytest.mark.parametrize(
+    ("role", "password", "admitted"),
+    [(Role.PMO, "correct-horse", True), (Role.PMO, "wrong-horse!", False),
+     (Role.PM, "correct-horse", False)],
+)
+async def test_console_login_admits_only_pmo_people_with_the_right_password(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], role: Role,
+    password: str, admitted: bool,
+) -> None:
+    # given a person with a console password
+    async with sessions() as s, s.begin():
+        await auth_service.create_user(s, email="admin@example.com", full_name="Ada Admin",
+                                       role=role, password="correct-horse")
+    # when they log in
+    response = await client.post(
+        "/admin/login", data={"username": "Admin@Example.com", "password": password}
+    )
+    # then only a PMO person with the right password reaches the console
+    follow = await client.get("/admin/")
+    assert (follow.status_code == 200) is admitted
+    assert (response.status_code in (302, 303)) is admitted
