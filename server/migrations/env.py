@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from alembic import context
 import sqlalchemy as sa
+from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine

@@ -1,7 +1,8 @@
-"""The generator's shared state: one random stream, id counters, taken unique values, pending rows."""
+"""The generator's shared state: one random stream, ids, taken unique values, pending rows."""
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -44,7 +45,7 @@ class SeedContext:
     def __init__(self, *, seed: int, today: date, existing: Existing) -> None:
         self.rng = random.Random(seed)
         self.today = today
-        # Decisions and submissions happen no later than yesterday, so no timestamp is in the future.
+        # Decisions and submissions happen by yesterday at the latest: no timestamp in the future.
         self.yesterday = today - timedelta(days=1)
         self.existing = existing
         self.rows: defaultdict[str, list[Row]] = defaultdict(list)
@@ -58,10 +59,9 @@ class SeedContext:
         self._next_ids[table] = value + 1
         return value
 
-    def add(self, table: str, row: Row) -> Row:
+    def add(self, table: str, row: Row) -> None:
         """Queue ``row`` for insertion into ``table``."""
         self.rows[table].append(row)
-        return row
 
     def unique(self, table: str, value: str, variant: Callable[[int], str]) -> str:
         """``value``, or ``variant(2)``, ``variant(3)``, ... if it is already taken in ``table``."""
@@ -116,6 +116,11 @@ class SeedContext:
         return Decimal(round(self.rng.uniform(low, high) / step) * step).quantize(CENT)
 
 
+def suffixed(value: str, template: str = "{}-{}") -> Callable[[int], str]:
+    """Variants of ``value`` for ``SeedContext.unique``: ``X-2``, ``X-3``, ... by default."""
+    return functools.partial(template.format, value)
+
+
 def to_money(value: float | Decimal) -> Decimal:
     """A money value: Decimal with exactly two places (floats only ever come from the generator)."""
     if isinstance(value, float):
@@ -125,7 +130,7 @@ def to_money(value: float | Decimal) -> Decimal:
 
 def month_ends(start: date, end: date) -> list[date]:
     """Every last day of a month in ``[start, end]``."""
-    result = []
+    result: list[date] = []
     year, month = start.year, start.month
     while True:
         last = _last_day(year, month)

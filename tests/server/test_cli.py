@@ -106,3 +106,21 @@ def test_schema_export_writes_the_sdl(clean_env: Path) -> None:
     target = clean_env / "out.graphql"
     assert pmo("schema", "export", str(target)).exit_code == 0
     assert target.read_text(encoding="utf-8") == print_sdl()
+
+
+def test_seed_demo_then_refusal_then_if_empty_then_force(
+    clean_env: Path, empty_db_url: str
+) -> None:
+    # given a migrated, empty database
+    assert pmo("db", "upgrade", url=empty_db_url).exit_code == 0
+    # when the demo is seeded, then it reports rows and the demo accounts can get tokens
+    seeded = pmo("seed", "--demo", url=empty_db_url)
+    assert seeded.exit_code == 0, seeded.output
+    assert "seeded" in seeded.stdout
+    assert pmo("token", "pm.alice@example.com", url=empty_db_url).exit_code == 0
+    # a second seed refuses in one line, unless told --if-empty (skip) or --force
+    assert_one_line_error(pmo("seed", "--demo", url=empty_db_url), "already holds data")
+    skipped = pmo("seed", "--demo", "--if-empty", url=empty_db_url)
+    assert skipped.exit_code == 0 and "skipped" in skipped.stdout
+    forced = pmo("seed", "--scale", "1", "--seed", "7", "--force", url=empty_db_url)
+    assert forced.exit_code == 0, forced.output

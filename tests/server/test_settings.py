@@ -43,7 +43,9 @@ def test_production_refuses_unsafe_settings(
     assert "\n" not in str(caught.value)
 
 
-def test_production_starts_with_a_real_secret(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_starts_with_a_real_secret(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PMO_ENV", "production")
     monkeypatch.setenv("PMO_SECRET_KEY", STRONG_SECRET)
     settings = load_settings()

@@ -7,7 +7,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from server.domain.base import EnumField, ForeignKey, JSONField, TimestampedTable, UTCDateTime, check
+from server.domain.base import (
+    EnumField,
+    ForeignKey,
+    JSONField,
+    TimestampedTable,
+    UTCDateTime,
+    check,
+)
 from server.domain.enums import Engagement, NotificationChannel
 
 
@@ -28,7 +35,7 @@ class Stakeholder(TimestampedTable, table=True):
     __table_args__ = (
         check("influence BETWEEN 1 AND 5", "influence_range"),
         check("interest BETWEEN 1 AND 5", "interest_range"),
-        check("person_id IS NOT NULL OR external_name IS NOT NULL", "who"),
+        check("(person_id IS NULL) <> (external_name IS NULL)", "person_or_external"),
     )
 
 
@@ -65,7 +72,9 @@ class NotificationPreference(TimestampedTable, table=True):
 
     person_id: int = ForeignKey("person", ondelete="CASCADE")
     kind: str = Field(max_length=64)
-    channel: NotificationChannel = EnumField(NotificationChannel, default=NotificationChannel.IN_APP)
+    channel: NotificationChannel = EnumField(
+        NotificationChannel, default=NotificationChannel.IN_APP
+    )
     enabled: bool = Field(default=True)
 
     __table_args__ = (sa.UniqueConstraint("person_id", "kind", "channel"),)

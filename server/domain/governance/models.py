@@ -90,6 +90,7 @@ class ProjectGate(TimestampedTable, table=True):
 
     __table_args__ = (
         check("sequence >= 1", "sequence_positive"),
+        check("(decision IS NULL) = (decided_at IS NULL)", "decided_iff_decision"),
         sa.UniqueConstraint("project_id", "sequence"),
     )
 

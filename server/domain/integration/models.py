@@ -7,7 +7,14 @@ from typing import Any
 
 from sqlmodel import Field
 
-from server.domain.base import EnumField, ForeignKey, JSONField, TimestampedTable, UTCDateTime, check
+from server.domain.base import (
+    EnumField,
+    ForeignKey,
+    JSONField,
+    TimestampedTable,
+    UTCDateTime,
+    check,
+)
 from server.domain.enums import DeliveryStatus
 
 

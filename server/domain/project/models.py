@@ -60,7 +60,8 @@ class Project(VersionedTable, table=True):
             "planned_dates_ordered",
         ),
         check(
-            "baseline_start IS NULL OR baseline_finish IS NULL OR baseline_finish >= baseline_start",
+            "baseline_start IS NULL OR baseline_finish IS NULL"
+            " OR baseline_finish >= baseline_start",
             "baseline_dates_ordered",
         ),
         check(

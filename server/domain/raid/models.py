@@ -1,4 +1,4 @@
-"""RAID log: risks, issues, assumptions and dependencies; plus change requests and status reports."""
+"""RAID log (risks, issues, assumptions, dependencies), change requests and status reports."""
 
 from __future__ import annotations
 
@@ -70,6 +70,13 @@ class Issue(VersionedTable, table=True):
     resolution: str | None = Field(default=None)
     source_risk_id: int | None = ForeignKey("risk", nullable=True)
 
+    __table_args__ = (
+        check(
+            "resolved_on IS NULL OR status IN ('RESOLVED', 'CLOSED')",
+            "resolved_only_when_resolved",
+        ),
+    )
+
 
 class Assumption(TimestampedTable, table=True):
     """Something the plan takes as true; validated once confirmed."""
@@ -87,7 +94,9 @@ class Dependency(TimestampedTable, table=True):
     external_name: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None)
     needed_by: date | None = Field(default=None, index=True)
-    status: DependencyStatus = EnumField(DependencyStatus, index=True, default=DependencyStatus.OPEN)
+    status: DependencyStatus = EnumField(
+        DependencyStatus, index=True, default=DependencyStatus.OPEN
+    )
 
     __table_args__ = (
         check(

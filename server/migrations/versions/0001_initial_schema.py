@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 17:23:33.830932
+Create Date: 2026-11-25 17:52:29.840636
 """
 
 from __future__ import annotations
@@ -695,6 +695,7 @@ def upgrade() -> None:
     sa.CheckConstraint("approver_role IN ('executive', 'pmo')", name=op.f('ck_project_gate_approver_role_enum')),
     sa.CheckConstraint("decision IN ('GO', 'NO_GO', 'HOLD', 'RECYCLE')", name=op.f('ck_project_gate_decision_enum')),
     sa.CheckConstraint("status IN ('PENDING', 'SUBMITTED', 'APPROVED', 'REJECTED')", name=op.f('ck_project_gate_status_enum')),
+    sa.CheckConstraint('(decision IS NULL) = (decided_at IS NULL)', name=op.f('ck_project_gate_decided_iff_decision')),
     sa.CheckConstraint('sequence >= 1', name=op.f('ck_project_gate_sequence_positive')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['person.id'], name=op.f('fk_project_gate_decided_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['gate_template_id'], ['gate_template.id'], name=op.f('fk_project_gate_gate_template_id_gate_template'), ondelete='SET NULL'),
@@ -808,9 +809,9 @@ def upgrade() -> None:
     sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.CheckConstraint("engagement_current IN ('UNAWARE', 'RESISTANT', 'NEUTRAL', 'SUPPORTIVE', 'LEADING')", name=op.f('ck_stakeholder_engagement_current_enum')),
     sa.CheckConstraint("engagement_desired IN ('UNAWARE', 'RESISTANT', 'NEUTRAL', 'SUPPORTIVE', 'LEADING')", name=op.f('ck_stakeholder_engagement_desired_enum')),
+    sa.CheckConstraint('(person_id IS NULL) <> (external_name IS NULL)', name=op.f('ck_stakeholder_person_or_external')),
     sa.CheckConstraint('influence BETWEEN 1 AND 5', name=op.f('ck_stakeholder_influence_range')),
     sa.CheckConstraint('interest BETWEEN 1 AND 5', name=op.f('ck_stakeholder_interest_range')),
-    sa.CheckConstraint('person_id IS NOT NULL OR external_name IS NOT NULL', name=op.f('ck_stakeholder_who')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_stakeholder_person_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_stakeholder_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stakeholder'))
@@ -869,6 +870,7 @@ def upgrade() -> None:
     sa.Column('resolved_on', sa.Date(), nullable=True),
     sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('source_risk_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("resolved_on IS NULL OR status IN ('RESOLVED', 'CLOSED')", name=op.f('ck_issue_resolved_only_when_resolved')),
     sa.CheckConstraint("severity IN ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')", name=op.f('ck_issue_severity_enum')),
     sa.CheckConstraint("status IN ('OPEN', 'IN_PROGRESS', 'RESOLVED', 'CLOSED')", name=op.f('ck_issue_status_enum')),
     sa.ForeignKeyConstraint(['owner_id'], ['person.id'], name=op.f('fk_issue_owner_id_person'), ondelete='SET NULL'),
