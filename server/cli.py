@@ -24,7 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 T = TypeVar("T")
 
