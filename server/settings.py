@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     db_pool_size: int = Field(default=10, ge=1)
     db_echo: bool = False
+    # Optional external OpenID Connect provider: RS256 tokens verified against its JWKS,
+    # their ``email`` claim mapped to a Person.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
@@ -46,7 +51,16 @@ class Settings(BaseSettings):
                 raise ValueError("PMO_SECRET_KEY must be at least 32 characters in production")
             if self.debug:
                 raise ValueError("PMO_ENV=production refuses PMO_DEBUG=1")
+        oidc = (self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url)
+        if any(oidc) and not all(oidc):
+            raise ValueError(
+                "OpenID Connect needs all of PMO_OIDC_ISSUER, PMO_OIDC_AUDIENCE and PMO_OIDC_JWKS_URL"
+            )
         return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
 
     @property
     def is_production(self) -> bool:
