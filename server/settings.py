@@ -54,7 +54,8 @@ class Settings(BaseSettings):
         oidc = (self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url)
         if any(oidc) and not all(oidc):
             raise ValueError(
-                "OpenID Connect needs all of PMO_OIDC_ISSUER, PMO_OIDC_AUDIENCE and PMO_OIDC_JWKS_URL"
+                "OpenID Connect needs all of PMO_OIDC_ISSUER, PMO_OIDC_AUDIENCE and "
+                "PMO_OIDC_JWKS_URL"
             )
         return self
 
