@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqladmin import Admin
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,18 +11,20 @@ from starlette.applications import Starlette
 
 from admin.auth import ConsoleAuth
 from admin.views import ALL_VIEWS
+from policies.enforcer import Authorizer
 
 
 def mount_admin(app: Starlette, *, engine: AsyncEngine,
-                sessions: async_sessionmaker[AsyncSession], secret_key: str,
-                https_only: bool) -> Admin:
+                sessions: async_sessionmaker[AsyncSession], authorizer: Callable[[], Authorizer],
+                secret_key: str, https_only: bool) -> Admin:
     """Mount the console at ``/admin`` behind the PMO login."""
     console = Admin(
         app,
         engine=engine,
         title="PMO console",
         base_url="/admin",
-        authentication_backend=ConsoleAuth(secret_key, sessions, https_only=https_only),
+        authentication_backend=ConsoleAuth(secret_key, sessions, authorizer,
+                                           https_only=https_only),
     )
     for view in ALL_VIEWS:
         console.add_view(view)

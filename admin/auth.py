@@ -1,40 +1,55 @@
-"""Console login: email and password of a person who holds the ``pmo`` role."""
+"""Console login: email and password of an active person the enforcer lets maintain the PMO's
+reference data (the ``pmo`` role by default). Checked again on every request, so a revoked
+role or a deactivated person loses the console at once."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from collections.abc import Callable
+
 from sqladmin.authentication import AuthenticationBackend
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 
+from policies.enforcer import Authorizer
+from policies.resources import Resource, Subject
 from server.domain.auth import roles
+from server.domain.auth import service as auth_service
 from server.domain.auth.passwords import verify_password
-from server.domain.enums import Role
 from server.domain.organisation.models import Person
+
+CONSOLE_RIGHT = ("update", Resource("reference_data"))
 
 
 class ConsoleAuth(AuthenticationBackend):
-    """Session-cookie login for the console; only active PMO people get in."""
+    """Session-cookie login for the console, decided by the one enforcer."""
 
-    def __init__(self, secret_key: str, sessions: async_sessionmaker[AsyncSession], *,
-                 https_only: bool) -> None:
+    def __init__(self, secret_key: str, sessions: async_sessionmaker[AsyncSession],
+                 authorizer: Callable[[], Authorizer], *, https_only: bool) -> None:
         super().__init__(secret_key=secret_key, https_only=https_only, same_site="strict")
         self._sessions = sessions
+        self._authorizer = authorizer
+
+    async def _allowed(self, session: AsyncSession, person: Person | None) -> bool:
+        if person is None or not person.active or person.id is None:
+            return False
+        held = await roles.roles_of(session, person_id=person.id)
+        subject = Subject(person.id, frozenset(r.value for r in held))
+        action, resource = CONSOLE_RIGHT
+        return self._authorizer().can(subject, action, resource)
 
     async def login(self, request: Request) -> bool:
         form = await request.form()
-        email = str(form.get("username", "")).strip().lower()
+        email = str(form.get("username", ""))
         password = str(form.get("password", ""))
         async with self._sessions() as session:
-            person = (
-                await session.exec(sa.select(Person).where(Person.email == email))  # type: ignore[call-overload]
-            ).scalar_one_or_none()
-            if person is None or not person.active:
+            try:
+                person = await auth_service.get_by_email(session, email=email)
+            except auth_service.UserError:
                 return False
-            if not verify_password(password, person.password_hash):
+            if person is None or not verify_password(password, person.password_hash):
                 return False
-            if Role.PMO not in await roles.roles_of(session, person_id=person.id):  # type: ignore[arg-type]
+            if not await self._allowed(session, person):
                 return False
         request.session.update({"user_id": person.id})
         return True
@@ -44,4 +59,11 @@ class ConsoleAuth(AuthenticationBackend):
         return True
 
     async def authenticate(self, request: Request) -> bool:
-        return request.session.get("user_id") is not None
+        user_id = request.session.get("user_id")
+        if user_id is None:
+            return False
+        async with self._sessions() as session:
+            if await self._allowed(session, await session.get(Person, user_id)):
+                return True
+        request.session.clear()
+        return False

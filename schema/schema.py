@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
+from strawberry import relay
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 import server
+from schema.auth.types import ApiToken
+from schema.base import unauthenticated_error
+from schema.context import Info
+from schema.node import resolve_node
+from schema.organisation.types import Person, Viewer
+from schema.portfolio.types import Portfolio
+from schema.project.mutations import ProjectMutations
+from schema.project.types import Project
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
+MAX_NODES = 100
 
 
 @strawberry.type(description="The root of every read.")
@@ -20,9 +34,43 @@ class Query:
     def api_version(self) -> str:
         return server.__version__
 
+    @strawberry.field(description="The authenticated caller.")
+    def viewer(self, info: Info) -> Viewer:
+        viewer = info.context.viewer
+        if viewer is None:
+            raise unauthenticated_error()
+        identity = viewer.identity
+        return Viewer(id=strawberry.ID(str(relay.GlobalID("Person", str(identity.person_id)))),
+                      email=identity.email, full_name=identity.full_name,
+                      roles=sorted(viewer.subject.roles))
 
-schema = strawberry.Schema(
+    @strawberry.field(description="Any object by its global id; null if it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field(description=f"Objects by global ids, in order (at most {MAX_NODES}).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_NODES:
+            raise GraphQLError(f"at most {MAX_NODES} ids", extensions={"code": "BAD_USER_INPUT"})
+        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
+
+
+Mutation = merge_types("Mutation", (ProjectMutations,))
+
+class PmoSchema(strawberry.Schema):
+    """Our schema: expected errors (with an ``extensions.code``) are not logged as failures."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if not (e.extensions or {}).get("code")]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+schema = PmoSchema(
     query=Query,
+    mutation=Mutation,
+    types=[Person, Portfolio, Project, ApiToken],
     extensions=[
         lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

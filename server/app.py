@@ -10,11 +10,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 
 from admin.app import mount_admin
+from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
+from server.authentication import RequireBearer
 from server.db import create_engine, describe_db_error, ping, session_factory
+from server.graphql_app import PmoGraphQL
 from server.settings import Settings, get_settings
 
 READY_TIMEOUT_SECONDS = 3.0
@@ -46,10 +48,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     sessions = session_factory(engine)
 
-    graphql = GraphQL(schema, graphql_ide=None if settings.is_production else "graphiql")
+    graphql = PmoGraphQL(schema, graphql_ide=None if settings.is_production else "graphiql")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The enforcer loads role assignments from the database. If it is down at start-up
+        # the same policies start with no role links: each request brings its caller's
+        # roles from the database anyway (Authorizer.sync_subject), and /readyz reports it.
+        try:
+            app.state.authorizer = await build_authorizer(engine)
+        except Exception:  # noqa: BLE001 - any failure: start without preloaded roles
+            app.state.authorizer = offline_authorizer()
         yield
         await engine.dispose()
 
@@ -60,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", RequireBearer(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],
         lifespan=lifespan,
@@ -72,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app,
         engine=engine,
         sessions=sessions,
+        authorizer=lambda: app.state.authorizer,
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.is_production,
     )

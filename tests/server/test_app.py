@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -13,7 +14,8 @@ from starlette.applications import Starlette
 from server.app import create_app
 from server.domain.auth import service as auth_service
 from server.domain.enums import Role
-from server.settings import load_settings
+from server.domain.auth.tokens import mint
+from server.settings import DEMO_SECRET_KEY, load_settings
 
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
 
@@ -59,10 +61,26 @@ async def test_readyz_is_503_with_a_reason_when_the_database_is_down(
     assert "refused" in body["reason"].lower() or "connect" in body["reason"].lower()
 
 
-async def test_graphql_answers_typename(client: httpx.AsyncClient) -> None:
-    response = await client.post("/graphql", json={"query": "{ __typename apiVersion }"})
+async def test_graphql_answers_typename_for_an_authenticated_caller(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as s, s.begin():
+        person = await auth_service.create_user(s, email="ana@example.com", full_name="Ana",
+                                                role=Role.ANALYST)
+    token = mint(person.id, secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))  # type: ignore[arg-type]
+    response = await client.post("/graphql", json={"query": "{ __typename apiVersion }"},
+                                 headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json() == {"data": {"__typename": "Query", "apiVersion": "0.1.0"}}
+
+
+async def test_graphql_without_a_token_is_401_with_no_data(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_graphiql_is_served_in_development(client: httpx.AsyncClient) -> None:

@@ -39,3 +39,8 @@ class CasbinRule(SQLModel, table=True):
     v3: str | None = Field(default=None, max_length=255)
     v4: str | None = Field(default=None, max_length=255)
     v5: str | None = Field(default=None, max_length=255)
+
+    def __str__(self) -> str:
+        # The line format Casbin's adapters parse: "g, person:1, pm".
+        values = [self.v0, self.v1, self.v2, self.v3, self.v4, self.v5]
+        return ", ".join([self.ptype, *[v for v in values if v is not None]])

@@ -1,0 +1,1 @@
+"""Authorization: the Casbin model, the default rules and the one enforcer that applies them."""

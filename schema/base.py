@@ -1,0 +1,90 @@
+"""Shared GraphQL pieces: error types and codes, global ids, and the permission errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.relay import GlobalID, GlobalIDValueError
+
+from policies.enforcer import Forbidden
+from server.domain.actor import Actor
+from server.domain.errors import DomainError, ErrorCode, FieldError
+
+T = TypeVar("T")
+
+UserErrorCode = strawberry.enum(
+    ErrorCode, name="UserErrorCode",
+    description="Why an input was refused: something the caller can fix.",
+)
+
+
+@strawberry.type(description="Something wrong with a mutation's input; nothing was written.")
+class UserError:
+    field: list[str] = strawberry.field(
+        description="Path to the offending input field, e.g. [\"input\", \"priority\"].")
+    message: str = strawberry.field(description="What is wrong, for a person to read.")
+    code: UserErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="What is wrong, for a program to act on.")
+
+    @classmethod
+    def from_domain(cls, error: FieldError) -> UserError:
+        return cls(field=["input", *error.field], message=error.message, code=error.code)
+
+
+def forbidden_error(message: str) -> GraphQLError:
+    """An authorization failure: a GraphQL error with ``extensions.code = FORBIDDEN``."""
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def unauthenticated_error(message: str = "authentication required") -> GraphQLError:
+    """No valid credentials: ``extensions.code = UNAUTHENTICATED``."""
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+def to_global_id(type_name: str, node_id: int) -> strawberry.ID:
+    """The opaque id clients see for ``type_name`` row ``node_id``."""
+    return strawberry.ID(str(GlobalID(type_name, str(node_id))))
+
+
+def decode_id(value: str, *, expected: str | None = None) -> tuple[str, int] | None:
+    """``(type name, row id)`` from a global id, or None when it is not one (of ``expected``)."""
+    try:
+        gid = GlobalID.from_id(value)
+        node_id = int(gid.node_id)
+    except (GlobalIDValueError, ValueError, TypeError):
+        return None
+    if expected is not None and gid.type_name != expected:
+        return None
+    return gid.type_name, node_id
+
+
+def input_id(value: str | None, *, expected: str, field: str) -> int | None:
+    """Decode an input's global id, or raise a ``NOT_FOUND``/``INVALID`` user error."""
+    if value is None:
+        return None
+    decoded = decode_id(value, expected=expected)
+    if decoded is None:
+        raise DomainError.one(field, f"not a valid {expected} id", ErrorCode.INVALID)
+    return decoded[1]
+
+
+async def run_mutation(
+    actor: Actor,
+    sessions: Callable[[], Any],
+    work: Callable[[AsyncSession], Awaitable[T]],
+) -> tuple[T | None, list[UserError]]:
+    """Run ``work`` in one transaction: userErrors for domain errors, FORBIDDEN raised.
+
+    Any failure rolls the whole transaction back, so nothing is half-written.
+    """
+    try:
+        async with sessions() as session, session.begin():
+            return await work(session), []
+    except DomainError as exc:
+        return None, [UserError.from_domain(e) for e in exc.errors]
+    except Forbidden as exc:
+        raise forbidden_error(str(exc)) from None

@@ -1,0 +1,56 @@
+"""The per-request GraphQL context: the caller, the enforcer, sessions and loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.types import Info as StrawberryInfo
+
+from policies.enforcer import Authorizer
+from policies.resources import Resource
+from schema.base import forbidden_error, unauthenticated_error
+from schema.dataloaders import Loaders
+from server.domain.actor import Actor
+from server.domain.auth.viewer import Viewer
+from server.domain.enums import AuditSource
+
+
+@dataclass
+class Context:
+    """What every resolver may use; built once per request."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    authorizer: Authorizer
+    viewer: Viewer | None
+    request: Any = None
+    response: Any = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions)
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as services see them; UNAUTHENTICATED when there is none."""
+        if self.viewer is None:
+            raise unauthenticated_error()
+        return Actor(self.viewer.subject, self.authorizer, AuditSource.GRAPHQL)
+
+    def can(self, action: str, resource: Resource) -> bool:
+        """Whether the caller may (for ``viewerCan*`` fields and nullable reads)."""
+        return self.viewer is not None and self.authorizer.can(
+            self.viewer.subject, action, resource)
+
+    def require(self, action: str, resource: Resource) -> None:
+        """Raise a FORBIDDEN GraphQL error unless the caller may."""
+        if self.viewer is None:
+            raise unauthenticated_error()
+        if not self.authorizer.can(self.viewer.subject, action, resource):
+            raise forbidden_error(
+                f"not allowed to {action} {resource.type.replace('_', ' ').replace('.', ' ')}")
+
+
+Info = StrawberryInfo[Context, None]

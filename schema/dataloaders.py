@@ -1,0 +1,45 @@
+"""Per-request DataLoaders: one SQL statement per relation level, never one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+from strawberry.dataloader import DataLoader
+
+M = TypeVar("M", bound=SQLModel)
+
+
+class RowByIdLoader(DataLoader[int, M | None], Generic[M]):
+    """Rows of one table by primary key, batched into ``WHERE id IN (...)``."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], model: type[M]) -> None:
+        super().__init__(load_fn=self._load)
+        self._sessions = sessions
+        self._model = model
+
+    async def _load(self, ids: Sequence[int]) -> list[M | None]:
+        model: Any = self._model
+        async with self._sessions() as session:
+            rows = (await session.exec(sa.select(model).where(model.id.in_(ids)))).scalars().all()  # type: ignore[call-overload]
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(i) for i in ids]
+
+
+class Loaders:
+    """The loaders of one request, created on first use."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._by_id: dict[type[SQLModel], RowByIdLoader[Any]] = {}
+
+    def by_id(self, model: type[M]) -> RowByIdLoader[M]:
+        """The by-id loader for ``model``."""
+        loader = self._by_id.get(model)
+        if loader is None:
+            loader = self._by_id[model] = RowByIdLoader(self._sessions, model)
+        return loader

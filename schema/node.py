@@ -1,0 +1,45 @@
+"""``node(id:)`` and ``nodes(ids:)``: any object by global id, through the same permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from sqlmodel import SQLModel
+from strawberry import relay
+
+from policies.resources import Resource
+from schema.auth.types import ApiToken
+from schema.base import decode_id
+from schema.context import Info
+from schema.organisation.types import Person
+from schema.portfolio.types import Portfolio
+from schema.project.types import Project
+from server.domain.auth.models import ApiToken as ApiTokenRow
+from server.domain.organisation.models import Person as PersonRow
+from server.domain.portfolio.models import Portfolio as PortfolioRow
+from server.domain.project.models import Project as ProjectRow
+
+# GraphQL type name -> (type, table, policy resource type)
+NODE_TYPES: dict[str, tuple[Any, type[SQLModel], str]] = {
+    "Person": (Person, PersonRow, "person"),
+    "Portfolio": (Portfolio, PortfolioRow, "portfolio"),
+    "Project": (Project, ProjectRow, "project"),
+    "ApiToken": (ApiToken, ApiTokenRow, "api_token"),
+}
+
+
+def _bad_id(value: str) -> GraphQLError:
+    return GraphQLError(f"not a valid id: {value!r}", extensions={"code": "BAD_USER_INPUT"})
+
+
+async def resolve_node(info: Info, node_id: str) -> relay.Node | None:
+    """The object behind a global id, or None if there is no such row; FORBIDDEN if unreadable."""
+    decoded = decode_id(node_id)
+    if decoded is None or decoded[0] not in NODE_TYPES:
+        raise _bad_id(node_id)
+    type_name, row_id = decoded
+    graphql_type, model, resource_type = NODE_TYPES[type_name]
+    info.context.require("read", Resource(resource_type, id=row_id))
+    row = await info.context.loaders.by_id(model).load(row_id)
+    return graphql_type.from_row(row) if row is not None else None

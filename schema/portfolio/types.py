@@ -1,0 +1,43 @@
+"""GraphQL types for portfolios."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+
+from policies.resources import Resource
+from schema.context import Info
+from schema.organisation.types import Person
+from server.domain.organisation.models import Person as PersonRow
+from server.domain.portfolio.models import Portfolio as PortfolioRow
+
+
+@strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
+class Portfolio(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Short unique code.")
+    name: str = strawberry.field(description="Display name.")
+    description: str | None = strawberry.field(description="What the portfolio is for.")
+    budget: Decimal = strawberry.field(description="Budget envelope, in the base currency.")
+    row: strawberry.Private[PortfolioRow]
+
+    @strawberry.field(description="The executive who owns the portfolio.")
+    async def owner(self, info: Info) -> Person | None:
+        info.context.require("read", Resource("person"))
+        row = await info.context.loaders.by_id(PersonRow).load(self.row.owner_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="Whether the viewer may edit this portfolio.")
+    def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", Resource("portfolio", id=self.id))
+
+    @strawberry.field(description="Whether the viewer may delete this portfolio.")
+    def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", Resource("portfolio", id=self.id))
+
+    @classmethod
+    def from_row(cls, row: PortfolioRow) -> Portfolio:
+        return cls(id=row.id, code=row.code, name=row.name,  # type: ignore[arg-type]
+                   description=row.description, budget=row.budget, row=row)

@@ -1,0 +1,123 @@
+"""Project mutations: thin wrappers over the project service, one transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schema.base import UserError, input_id, run_mutation
+from schema.context import Info
+from schema.enums import Rag
+from schema.project.types import Project
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.project import service as project_service
+
+# Input fields holding global ids: API name -> (model field, expected node type).
+_ID_FIELDS = {
+    "portfolio_id": "Portfolio", "program_id": "Program", "manager_id": "Person",
+    "sponsor_id": "Person", "department_id": "Department", "project_type_id": "ProjectType",
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def _values(data: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The input's set fields as service values, global ids decoded."""
+    values: dict[str, Any] = {}
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if value is strawberry.UNSET or item.name in skip:
+            continue
+        if item.name in _ID_FIELDS:
+            value = input_id(value, expected=_ID_FIELDS[item.name], field=_camel(item.name))
+        values[item.name] = value
+    return values
+
+
+@strawberry.input(description="Fields of a project that both create and update accept.")
+class ProjectFieldsInput:
+    description: str | None = strawberry.UNSET
+    program_id: strawberry.ID | None = strawberry.UNSET
+    sponsor_id: strawberry.ID | None = strawberry.UNSET
+    department_id: strawberry.ID | None = strawberry.UNSET
+    project_type_id: strawberry.ID | None = strawberry.UNSET
+    priority: int | None = strawberry.UNSET
+    budget_at_completion: Decimal | None = strawberry.UNSET
+    planned_start: date | None = strawberry.UNSET
+    planned_finish: date | None = strawberry.UNSET
+    percent_complete: int | None = strawberry.UNSET
+    health_override: Rag | None = strawberry.UNSET  # type: ignore[valid-type]
+
+
+@strawberry.input(description="A new project. A project manager becomes its manager.")
+class CreateProjectInput(ProjectFieldsInput):
+    name: str = strawberry.field(description="Display name.")
+    portfolio_id: strawberry.ID = strawberry.field(description="The portfolio's global id.")
+    code: str | None = strawberry.field(default=strawberry.UNSET,
+                                        description="Unique code; generated when omitted.")
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to the caller.")
+
+
+@strawberry.input(description="A partial update of a project read at `version`.")
+class UpdateProjectInput(ProjectFieldsInput):
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    version: int = strawberry.field(description="The version the caller read.")
+    name: str | None = strawberry.UNSET
+    manager_id: strawberry.ID | None = strawberry.UNSET
+    forecast_finish: date | None = strawberry.UNSET
+    actual_start: date | None = strawberry.UNSET
+    actual_finish: date | None = strawberry.UNSET
+
+
+@strawberry.type(description="The result of createProject.")
+class CreateProjectPayload:
+    project: Project | None = strawberry.field(description="The new project, if created.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+
+
+@strawberry.type(description="The result of updateProject.")
+class UpdateProjectPayload:
+    project: Project | None = strawberry.field(description="The project after the update.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type
+class ProjectMutations:
+    @strawberry.mutation(description="Create a project (PMO, or a PM as its manager).")
+    async def create_project(self, info: Info, input: CreateProjectInput) -> CreateProjectPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await project_service.create(session, actor=actor, data=_values(input))
+
+        row, errors = await run_mutation(actor, info.context.sessions, work)
+        return CreateProjectPayload(project=Project.from_row(row) if row else None,
+                                    user_errors=errors)
+
+    @strawberry.mutation(description="Update a project; a stale `version` is VERSION_CONFLICT.")
+    async def update_project(self, info: Info, input: UpdateProjectInput) -> UpdateProjectPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            project_id = input_id(input.id, expected="Project", field="id")
+            if project_id is None:
+                raise DomainError.one("id", "required", ErrorCode.REQUIRED)
+            changes = _values(input, skip=("id", "version"))
+            return await project_service.update(session, actor=actor, project_id=project_id,
+                                                version=input.version, changes=changes)
+
+        row, errors = await run_mutation(actor, info.context.sessions, work)
+        return UpdateProjectPayload(project=Project.from_row(row) if row else None,
+                                    user_errors=errors)
+
+
+__all__ = ["ProjectMutations", "asdict"]

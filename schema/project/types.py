@@ -1,0 +1,92 @@
+"""GraphQL types for projects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+
+from policies.resources import Resource
+from schema.context import Info
+from schema.enums import ProjectStatus, Rag
+from schema.organisation.types import Person
+from schema.portfolio.types import Portfolio
+from server.domain.organisation.models import Person as PersonRow
+from server.domain.portfolio.models import Portfolio as PortfolioRow
+from server.domain.project.models import Project as ProjectRow
+
+
+@strawberry.type(description="A project under PMO governance.")
+class Project(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Unique code such as PRJ-0042.")
+    name: str = strawberry.field(description="Display name.")
+    description: str | None = strawberry.field(description="What the project delivers.")
+    status: ProjectStatus = strawberry.field(description="Lifecycle status.")  # type: ignore[valid-type]
+    priority: int = strawberry.field(description="1 (highest) to 5.")
+    budget_at_completion: Decimal = strawberry.field(description="BAC, the approved budget.")
+    planned_start: date | None = strawberry.field(description="Planned start date.")
+    planned_finish: date | None = strawberry.field(description="Planned finish date.")
+    baseline_start: date | None = strawberry.field(description="Start in the latest baseline.")
+    baseline_finish: date | None = strawberry.field(description="Finish in the latest baseline.")
+    actual_start: date | None = strawberry.field(description="When work actually started.")
+    actual_finish: date | None = strawberry.field(description="When work actually finished.")
+    forecast_finish: date | None = strawberry.field(description="Forecast finish date.")
+    percent_complete: int = strawberry.field(description="Progress, 0 to 100.")
+    health_override: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        description="A RAG set by hand that replaces the computed health.")
+    version: int = strawberry.field(description="Send back with updates (optimistic locking).")
+    created_at: datetime = strawberry.field(description="When the project was created (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[ProjectRow]
+
+    async def _portfolio_row(self, info: Info) -> PortfolioRow | None:
+        return await info.context.loaders.by_id(PortfolioRow).load(self.row.portfolio_id)
+
+    async def _resource(self, info: Info) -> Resource:
+        portfolio = await self._portfolio_row(info)
+        return Resource("project", id=self.row.id, manager_id=self.row.manager_id,
+                        sponsor_id=self.row.sponsor_id,
+                        portfolio_owner_id=portfolio.owner_id if portfolio else None)
+
+    @strawberry.field(description="The portfolio the project belongs to.")
+    async def portfolio(self, info: Info) -> Portfolio | None:
+        info.context.require("read", Resource("portfolio"))
+        row = await self._portfolio_row(info)
+        return Portfolio.from_row(row) if row else None
+
+    @strawberry.field(description="The project manager.")
+    async def manager(self, info: Info) -> Person | None:
+        info.context.require("read", Resource("person"))
+        row = await info.context.loaders.by_id(PersonRow).load(self.row.manager_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="The executive sponsor.")
+    async def sponsor(self, info: Info) -> Person | None:
+        if self.row.sponsor_id is None:
+            return None
+        info.context.require("read", Resource("person"))
+        row = await info.context.loaders.by_id(PersonRow).load(self.row.sponsor_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="Whether the viewer may edit this project.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await self._resource(info))
+
+    @strawberry.field(description="Whether the viewer may delete this project.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await self._resource(info))
+
+    @classmethod
+    def from_row(cls, row: ProjectRow) -> Project:
+        return cls(
+            id=row.id, code=row.code, name=row.name, description=row.description,  # type: ignore[arg-type]
+            status=row.status, priority=row.priority,
+            budget_at_completion=row.budget_at_completion, planned_start=row.planned_start,
+            planned_finish=row.planned_finish, baseline_start=row.baseline_start,
+            baseline_finish=row.baseline_finish, actual_start=row.actual_start,
+            actual_finish=row.actual_finish, forecast_finish=row.forecast_finish,
+            percent_complete=row.percent_complete, health_override=row.health_override,
+            version=row.version, created_at=row.created_at, updated_at=row.updated_at, row=row)

@@ -1,0 +1,73 @@
+"""Bearer-token authentication in front of GraphQL (and any other API route).
+
+A request without valid credentials never reaches a resolver: it gets HTTP 401 with
+``WWW-Authenticate: Bearer`` and a GraphQL-shaped error ``UNAUTHENTICATED``, and no data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.domain.auth.authn import AuthenticationError, authenticate
+from server.domain.auth.viewer import Viewer, load_viewer
+from server.settings import Settings
+
+
+async def resolve_viewer(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, authorization: str | None
+) -> Viewer:
+    """The caller behind an ``Authorization`` header, with current roles; AuthenticationError."""
+    async with sessions() as session, session.begin():
+        identity = await authenticate(session, authorization=authorization, settings=settings)
+        return await load_viewer(session, identity)
+
+
+def unauthenticated_response(reason: str) -> JSONResponse:
+    """HTTP 401 in the shape GraphQL clients read, per RFC 6750 for the header."""
+    safe = reason.replace('"', "'")
+    return JSONResponse(
+        {"errors": [{"message": f"authentication failed: {reason}",
+                     "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": f'Bearer realm="pmo", error="invalid_token", '
+                                     f'error_description="{safe}"'},
+    )
+
+
+def _is_ide_page(request: Request, settings: Settings) -> bool:
+    # The GraphiQL page itself is static and holds no data; its queries carry a token.
+    return (not settings.is_production and request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params)
+
+
+class RequireBearer:
+    """ASGI wrapper: authenticate HTTP requests and put the ``Viewer`` in ``scope['state']``.
+
+    WebSocket connections are authenticated by the GraphQL view on ``connection_init``.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        state: Any = request.app.state
+        if not _is_ide_page(request, state.settings):
+            try:
+                viewer = await resolve_viewer(
+                    state.sessions, state.settings, request.headers.get("authorization"))
+            except AuthenticationError as exc:
+                await unauthenticated_response(exc.reason)(scope, receive, send)
+                return
+            scope.setdefault("state", {})["viewer"] = viewer
+        await self.app(scope, receive, send)
