@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from server.domain.enums import Rag
@@ -29,12 +28,6 @@ class ProjectFields(SQLModel):
     planned_finish: date | None = None
     percent_complete: int | None = Field(default=None, ge=0, le=100)
     health_override: Rag | None = None
-
-    @model_validator(mode="after")
-    def _dates_ordered(self) -> ProjectFields:
-        if self.planned_start and self.planned_finish and self.planned_finish < self.planned_start:
-            raise ValueError("plannedFinish must not be before plannedStart")
-        return self
 
 
 class ProjectCreate(ProjectFields):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,6 +76,12 @@ async def _check_references(session: AsyncSession, values: dict[str, Any]) -> No
                                   ErrorCode.INVALID)
 
 
+def _check_dates(start: date | None, finish: date | None) -> None:
+    if start and finish and finish < start:
+        raise DomainError.one("plannedFinish", "plannedFinish must not be before plannedStart",
+                              ErrorCode.INVALID)
+
+
 async def _next_code(session: AsyncSession) -> str:
     highest = (await session.exec(sa.select(sa.func.max(Project.id)))).scalar_one()  # type: ignore[call-overload]
     return f"PRJ-{(highest or 0) + 1:04d}"
@@ -104,6 +111,7 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
         portfolio_owner_id=portfolio.owner_id if portfolio else None))
     validated = _validate(ProjectCreate, data)
     values = validated.model_dump(exclude_none=True)
+    _check_dates(values.get("planned_start"), values.get("planned_finish"))
     await _check_references(session, values)
     values.setdefault("code", await _next_code(session))
     project = Project(**values)
@@ -128,11 +136,8 @@ async def update(session: AsyncSession, *, actor: Actor, project_id: int, versio
             ErrorCode.VERSION_CONFLICT)
     validated = _validate(ProjectUpdate, changes)
     values = validated.model_dump(exclude_unset=True)
-    start = values.get("planned_start", project.planned_start)
-    finish = values.get("planned_finish", project.planned_finish)
-    if start and finish and finish < start:
-        raise DomainError.one("plannedFinish", "plannedFinish must not be before plannedStart",
-                              ErrorCode.INVALID)
+    _check_dates(values.get("planned_start", project.planned_start),
+                 values.get("planned_finish", project.planned_finish))
     await _check_references(session, {**values, "portfolio_id": project.portfolio_id})
     before = audit.snapshot(project)
     for key, value in values.items():
