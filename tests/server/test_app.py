@@ -13,8 +13,8 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.domain.auth import service as auth_service
-from server.domain.enums import Role
 from server.domain.auth.tokens import mint
+from server.domain.enums import Role
 from server.settings import DEMO_SECRET_KEY, load_settings
 
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
