@@ -27,6 +27,8 @@ class Context:
     viewer: Viewer | None
     request: Any = None
     response: Any = None
+    # graphql-transport-ws connection_init payload (Strawberry sets it when present).
+    connection_params: Any = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
 from schema.context import Context
 from server.authentication import resolve_viewer
@@ -25,8 +26,7 @@ class PmoGraphQL(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate a WebSocket from ``connection_init`` (or the upgrade's header)."""
-        params = context.connection_params if hasattr(context, "connection_params") else {}
-        params = params if isinstance(params, dict) else {}
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = (params.get("Authorization") or params.get("authorization")
                   or context.request.headers.get("authorization"))
         if header and not str(header).lower().startswith("bearer "):
@@ -37,4 +37,4 @@ class PmoGraphQL(GraphQL[Context, None]):
         except AuthenticationError as exc:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "reason": exc.reason}) \
                 from None
-        return None
+        return UNSET
