@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
 import typer
@@ -16,6 +17,27 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from server.db import create_engine, describe_db_error, normalise_url, ping, session_factory
 from server.settings import ConfigurationError, Settings, load_settings
 
+if TYPE_CHECKING:
+    # Typer vendors Click; its group resolves commands with these types.
+    from typer._click import Command, Context
+
+
+class DefaultCommandGroup(typer.core.TyperGroup):
+    """A group that runs its default subcommand when the first argument names no other.
+
+    ``pmo token EMAIL`` predates ``pmo token create|revoke``; both shapes keep working.
+    """
+
+    default_command = "mint"
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [self.default_command, *args]
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(help="PMO backend: GraphQL API and admin console.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
@@ -23,6 +45,13 @@ schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
+token_app = typer.Typer(
+    cls=DefaultCommandGroup,
+    help="Tokens: a JWT for a person (pmo token EMAIL), API tokens for service accounts.",
+    no_args_is_help=True,
+    subcommand_metavar="EMAIL [--ttl 8h] | create --name NAME --email EMAIL | revoke NAME",
+)
+app.add_typer(token_app, name="token")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -188,12 +217,31 @@ def user_create(
     out.print(f"created {person.email} (id {person.id}) with role {role_value.value}")
 
 
-@app.command()
-def token(
+def _parse_expiry(text: str) -> datetime:
+    """``2026-12-31`` (00:00 UTC), an ISO timestamp (UTC unless it says otherwise) or ``90d``."""
+    from server.domain.auth.tokens import parse_ttl
+    from server.domain.base import utcnow
+
+    try:
+        return utcnow() + parse_ttl(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"invalid expiry {text!r}: use a date (2026-12-31), an ISO timestamp or a "
+            "duration (90d)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@token_app.command("mint")
+def token_mint(
     email: Annotated[str, typer.Argument(help="The person the token is for.")],
     ttl: Annotated[str, typer.Option(help="Lifetime: 30m, 8h, 1s, 7d.")] = "8h",
 ) -> None:
-    """Print a signed JWT for a person (the token alone on the last line)."""
+    """pmo token EMAIL [--ttl 8h]: print a signed JWT for a person (the default command)."""
     from server.domain.auth import service as auth_service
     from server.domain.auth.tokens import mint, parse_ttl
 
@@ -213,6 +261,60 @@ def token(
         fail(str(exc))
     err.print(f"token for {person.email}, valid for {ttl}:")
     print(mint(person.id, secret=settings.secret_key.get_secret_value(), ttl=lifetime))
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="A unique name, e.g. powerbi-finance.")],
+    email: Annotated[str, typer.Option(help="The person the token acts as.")],
+    expires: Annotated[
+        str | None, typer.Option(help="Expiry: 2026-12-31 (00:00 UTC), a timestamp or 90d.")
+    ] = None,
+) -> None:
+    """pmo token create --name NAME --email EMAIL [--expires DATE]: a new API token."""
+    from server.domain.auth import api_tokens
+
+    try:
+        expires_at = _parse_expiry(expires) if expires is not None else None
+    except ValueError as exc:
+        fail(str(exc))
+    settings = settings_or_exit()
+
+    async def work(engine: Any) -> Any:
+        async with session_factory(engine)() as session, session.begin():
+            return await api_tokens.create(
+                session, name=name, owner_email=email, expires_at=expires_at
+            )
+
+    try:
+        api_token, plain = run_db(settings, work)
+    except api_tokens.ApiTokenError as exc:
+        fail(str(exc))
+    until = f"until {api_token.expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "without expiry"
+    # Notes go to stderr so that stdout is the token alone, ready for a secret store.
+    err.print(f"API token {api_token.name!r} for {email.strip().lower()}, valid {until}.")
+    err.print("It is shown only this once (only its hash is stored): keep it now.")
+    print(plain)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")],
+) -> None:
+    """pmo token revoke NAME: revoke an API token for good."""
+    from server.domain.auth import api_tokens
+
+    settings = settings_or_exit()
+
+    async def work(engine: Any) -> Any:
+        async with session_factory(engine)() as session, session.begin():
+            return await api_tokens.revoke(session, name=name)
+
+    try:
+        api_token = run_db(settings, work)
+    except api_tokens.ApiTokenError as exc:
+        fail(str(exc))
+    out.print(f"revoked API token {api_token.name!r}")
 
 
 @schema_app.command("export")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from schema.schema import print_sdl
 from server.cli import app
-from server.settings import DEMO_SECRET_KEY
+from server.db import create_engine, session_factory
+from server.domain.auth.api_tokens import hash_token
+from server.domain.auth.authn import AuthenticationError, Identity, authenticate
+from server.domain.auth.models import ApiToken
+from server.settings import DEMO_SECRET_KEY, load_settings
 
 runner = CliRunner()
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
@@ -97,9 +104,119 @@ def test_token_prints_a_jwt_for_the_person_on_the_last_line(clean_env: Path, db_
     token = result.stdout.strip().splitlines()[-1]
     claims = jwt.decode(token, DEMO_SECRET_KEY, algorithms=["HS256"])
     assert 29 * 60 <= claims["exp"] - claims["iat"] <= 30 * 60
+    identity = authenticate_at(db_url, token)
+    assert isinstance(identity, Identity)
+    assert (identity.email, identity.method) == ("eve@example.com", "jwt")
+    # the default command can also be named
+    named = pmo("token", "mint", "eve@example.com", url=db_url)
+    assert named.exit_code == 0 and named.stdout.strip().splitlines()[-1].count(".") == 2
     assert_one_line_error(pmo("token", "nobody@example.com", url=db_url), "no person")
     assert_one_line_error(pmo("token", "eve@example.com", "--ttl", "soon", url=db_url),
                           "invalid TTL")
+
+
+def authenticate_at(url: str, token: str) -> Identity | str:
+    """Authenticate a bearer token against the database at ``url``: the identity or the reason."""
+
+    async def main() -> Identity | str:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as session, session.begin():
+                return await authenticate(
+                    session, authorization=f"Bearer {token}", settings=load_settings()
+                )
+        except AuthenticationError as exc:
+            return exc.reason
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def stored_api_token(url: str, name: str) -> ApiToken | None:
+    """The API token row named ``name`` in the database at ``url``."""
+
+    async def main() -> ApiToken | None:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as session:
+                result = await session.exec(
+                    sa.select(ApiToken).where(ApiToken.name == name)  # type: ignore[call-overload]
+                )
+                return result.scalar_one_or_none()
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def test_token_help_shows_the_three_usages(clean_env: Path) -> None:
+    result = pmo("token", "--help")
+    assert result.exit_code == 0, result.output
+    for usage in ("EMAIL [--ttl 8h]", "create --name NAME --email EMAIL", "revoke NAME"):
+        assert usage in result.stdout
+
+
+def test_token_create_prints_a_token_that_authenticates(clean_env: Path, db_url: str) -> None:
+    # given a person
+    pmo("user", "create", "--email", "bi@example.com", "--name", "BI", "--role", "analyst",
+        url=db_url)
+    # when an API token is created for them with an expiry date
+    result = pmo("token", "create", "--name", "powerbi", "--email", "BI@example.com",
+                 "--expires", "2099-12-31", url=db_url)
+    # then the token alone is on the last line, the output says it is shown once,
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    assert token.startswith("pmo_") and " " not in token
+    assert "only this once" in result.stderr
+    # only its hash is stored, with the expiry at midnight UTC,
+    row = stored_api_token(db_url, "powerbi")
+    assert row is not None and row.token_hash == hash_token(token)
+    assert row.expires_at == datetime(2099, 12, 31, tzinfo=UTC)
+    # and it authenticates as the person
+    identity = authenticate_at(db_url, token)
+    assert isinstance(identity, Identity)
+    assert (identity.email, identity.method, identity.token_name) == (
+        "bi@example.com", "api_token", "powerbi")
+
+
+def test_token_create_errors_are_one_line(clean_env: Path, db_url: str) -> None:
+    # given a person with a token named powerbi
+    pmo("user", "create", "--email", "bi@example.com", "--name", "BI", "--role", "analyst",
+        url=db_url)
+    assert pmo("token", "create", "--name", "powerbi", "--email", "bi@example.com",
+               url=db_url).exit_code == 0
+    # when tokens are created wrongly, then each fails in one line with status 2
+    assert_one_line_error(pmo("token", "create", "--name", "powerbi", "--email",
+                              "bi@example.com", url=db_url), "already exists")
+    assert_one_line_error(pmo("token", "create", "--name", "tableau", "--email",
+                              "nobody@example.com", url=db_url), "no person")
+    assert_one_line_error(pmo("token", "create", "--name", "tableau", "--email",
+                              "bi@example.com", "--expires", "2001-01-01", url=db_url),
+                          "in the past")
+    assert_one_line_error(pmo("token", "create", "--name", "tableau", "--email",
+                              "bi@example.com", "--expires", "someday", url=db_url),
+                          "invalid expiry")
+
+
+def test_token_revoke_stops_the_token(clean_env: Path, db_url: str) -> None:
+    # given an API token that works
+    pmo("user", "create", "--email", "bi@example.com", "--name", "BI", "--role", "analyst",
+        url=db_url)
+    created = pmo("token", "create", "--name", "powerbi", "--email", "bi@example.com",
+                  "--expires", "90d", url=db_url)
+    token = created.stdout.strip().splitlines()[-1]
+    assert isinstance(authenticate_at(db_url, token), Identity)
+    # when it is revoked
+    revoked = pmo("token", "revoke", "powerbi", url=db_url)
+    # then it no longer authenticates, and revoking again or an unknown name is an error
+    assert revoked.exit_code == 0, revoked.output
+    assert "revoked" in revoked.stdout
+    assert authenticate_at(db_url, token) == "API token revoked"
+    row = stored_api_token(db_url, "powerbi")
+    assert row is not None and row.revoked_at is not None
+    assert_one_line_error(pmo("token", "revoke", "powerbi", url=db_url), "already revoked")
+    assert_one_line_error(pmo("token", "revoke", "tableau", url=db_url), "no API token named")
 
 
 def test_schema_export_writes_the_sdl(clean_env: Path) -> None:
