@@ -57,6 +57,9 @@ class Settings(BaseSettings):
                 "OpenID Connect needs all of PMO_OIDC_ISSUER, PMO_OIDC_AUDIENCE and "
                 "PMO_OIDC_JWKS_URL"
             )
+        if self.oidc_issuer == "pmo":
+            raise ValueError(
+                "PMO_OIDC_ISSUER must not be 'pmo', the issuer of the app's own tokens")
         return self
 
     @property

@@ -57,3 +57,18 @@ def test_invalid_value_names_the_variable(clean_env: Path, monkeypatch: pytest.M
     monkeypatch.setenv("PMO_PORT", "eighty")
     with pytest.raises(ConfigurationError, match="PMO_PORT"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variables", "reason"),
+    [({"PMO_OIDC_ISSUER": "https://id.example.com"}, "needs all of"),
+     ({"PMO_OIDC_ISSUER": "pmo", "PMO_OIDC_AUDIENCE": "pmo-api",
+       "PMO_OIDC_JWKS_URL": "https://id.example.com/jwks"}, "must not be 'pmo'")],
+)
+def test_incomplete_or_clashing_oidc_settings_are_refused(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], reason: str
+) -> None:
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigurationError, match=reason):
+        load_settings()
