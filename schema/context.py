@@ -26,6 +26,7 @@ class Context:
     authorizer: Authorizer
     viewer: Viewer | None
     request: Any = None
+    debug: bool = False
     response: Any = None
     # graphql-transport-ws connection_init payload (Strawberry sets it when present).
     connection_params: Any = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -36,10 +36,18 @@ class Loaders:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._by_id: dict[type[SQLModel], RowByIdLoader[Any]] = {}
+        self._keyed: dict[Hashable, DataLoader[Any, Any]] = {}
 
     def by_id(self, model: type[M]) -> RowByIdLoader[M]:
         """The by-id loader for ``model``."""
         loader = self._by_id.get(model)
         if loader is None:
             loader = self._by_id[model] = RowByIdLoader(self._sessions, model)
+        return loader
+
+    def keyed(self, key: Hashable, build: Callable[[], DataLoader[Any, Any]]) -> Any:
+        """The loader stored under ``key``, built on first use (e.g. one per nested page args)."""
+        loader = self._keyed.get(key)
+        if loader is None:
+            loader = self._keyed[key] = build()
         return loader

@@ -16,10 +16,12 @@ import server
 from schema.auth.types import ApiToken
 from schema.base import unauthenticated_error
 from schema.context import Info
+from schema.extensions import MaskInternalErrors, SqlStatistics
 from schema.node import resolve_node
 from schema.organisation.types import Person, Viewer
 from schema.portfolio.types import Portfolio
 from schema.project.mutations import ProjectMutations
+from schema.project.queries import ProjectQueries
 from schema.project.types import Project
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -28,8 +30,8 @@ MAX_ALIASES = 30
 MAX_NODES = 100
 
 
-@strawberry.type(description="The root of every read.")
-class Query:
+@strawberry.type
+class CoreQueries:
     @strawberry.field(description="The version of the PMO API serving this request.")
     def api_version(self) -> str:
         return server.__version__
@@ -55,6 +57,8 @@ class Query:
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
 
 
+Query = merge_types("Query", (CoreQueries, ProjectQueries))
+Query.__strawberry_definition__.description = "The root of every read."  # type: ignore[attr-defined]
 Mutation = merge_types("Mutation", (ProjectMutations,))
 
 class PmoSchema(strawberry.Schema):
@@ -74,6 +78,8 @@ schema = PmoSchema(
     extensions=[
         lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        MaskInternalErrors,
+        SqlStatistics,
     ],
 )
 

@@ -15,7 +15,7 @@ from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
 from server.authentication import RequireBearer
-from server.db import create_engine, describe_db_error, ping, session_factory
+from server.db import create_engine, describe_db_error, instrument, ping, session_factory
 from server.graphql_app import PmoGraphQL
 from server.settings import Settings, get_settings
 
@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings.database_url, echo=settings.db_echo, pool_size=settings.db_pool_size
     )
     sessions = session_factory(engine)
+    if settings.debug:
+        instrument(engine)
 
     graphql = PmoGraphQL(schema, graphql_ide=None if settings.is_production else "graphiql")
 

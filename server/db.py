@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -99,3 +101,32 @@ def describe_db_error(exc: BaseException) -> str:
         root = root.__cause__
     text = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
     return f"{type(root).__name__}: {text}"
+
+
+class QueryStats:
+    """SQL statements run and time spent, for one GraphQL operation (``PMO_DEBUG=1``)."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.seconds = 0.0
+
+
+current_stats: ContextVar[QueryStats | None] = ContextVar("pmo_query_stats", default=None)
+
+
+def instrument(engine: AsyncEngine) -> None:
+    """Count statements and their time into the operation's ``QueryStats``, when one is set."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(conn: Any, cursor: Any, statement: Any, params: Any, context: Any,
+               executemany: bool) -> None:
+        conn.info.setdefault("pmo_started", []).append(time.perf_counter())
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _end(conn: Any, cursor: Any, statement: Any, params: Any, context: Any,
+             executemany: bool) -> None:
+        started = conn.info["pmo_started"].pop()
+        stats = current_stats.get()
+        if stats is not None:
+            stats.statements += 1
+            stats.seconds += time.perf_counter() - started

@@ -1,0 +1,65 @@
+"""GraphQL types for project gates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from policies.resources import Resource
+from schema.context import Info
+from schema.enums import ApproverRole, GateDecision, GateStatus
+from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from server.domain.governance.models import ProjectGate as ProjectGateRow
+from server.domain.portfolio.models import Portfolio as PortfolioRow
+from server.domain.project.models import Project as ProjectRow
+
+
+@strawberry.type(description="A stage gate of a project, copied from its governance template.")
+class ProjectGate(relay.Node):
+    id: relay.NodeID[int]
+    sequence: int = strawberry.field(description="Order of the gate in the lifecycle (1..n).")
+    name: str = strawberry.field(description="Gate name, e.g. 'Business case approved'.")
+    description: str | None = strawberry.field(description="What the gate checks.")
+    approver_role: ApproverRole = strawberry.field(description="Who decides it.")  # type: ignore[valid-type]
+    status: GateStatus = strawberry.field(description="PENDING, SUBMITTED, APPROVED, REJECTED.")  # type: ignore[valid-type]
+    decision: GateDecision | None = strawberry.field(description="The decision, once taken.")  # type: ignore[valid-type]
+    submitted_at: datetime | None = strawberry.field(description="When it was submitted.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided.")
+    note: str | None = strawberry.field(description="The decision note.")
+    row: strawberry.Private[ProjectGateRow]
+
+    @strawberry.field(description="The project the gate belongs to.")
+    async def project(self, info: Info) -> LazyProject | None:
+        return await load_project(info, self.row.project_id)
+
+    @strawberry.field(description="Who decided it.")
+    async def decided_by(self, info: Info) -> LazyPerson | None:
+        return await load_person(info, self.row.decided_by_id)
+
+    async def _resource(self, info: Info) -> Resource:
+        loaders = info.context.loaders
+        project = await loaders.by_id(ProjectRow).load(self.row.project_id)
+        portfolio = await loaders.by_id(PortfolioRow).load(project.portfolio_id) \
+            if project else None
+        return Resource("project_gate", id=self.row.id,
+                        manager_id=project.manager_id if project else None,
+                        sponsor_id=project.sponsor_id if project else None,
+                        portfolio_owner_id=portfolio.owner_id if portfolio else None,
+                        approver_role=self.row.approver_role.value)
+
+    @strawberry.field(description="Whether the viewer may submit this gate for decision.")
+    async def viewer_can_submit(self, info: Info) -> bool:
+        return info.context.can("submit", await self._resource(info))
+
+    @strawberry.field(description="Whether the viewer may decide this gate.")
+    async def viewer_can_decide(self, info: Info) -> bool:
+        return info.context.can("decide", await self._resource(info))
+
+    @classmethod
+    def from_row(cls, row: ProjectGateRow) -> ProjectGate:
+        return cls(id=row.id, sequence=row.sequence, name=row.name,  # type: ignore[arg-type]
+                   description=row.description, approver_role=row.approver_role,
+                   status=row.status, decision=row.decision, submitted_at=row.submitted_at,
+                   decided_at=row.decided_at, note=row.note, row=row)

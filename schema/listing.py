@@ -1,0 +1,183 @@
+"""Resolving root and nested connections for any table, through the enforcer and loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from strawberry.dataloader import DataLoader
+
+from policies.resources import Resource
+from schema.base import decode_id
+from schema.context import Info
+from schema.pagination import (
+    Connection,
+    OrderSpec,
+    PageRequest,
+    bad_input,
+    count_rows,
+    make_page,
+    page_request,
+    select_page,
+    select_pages,
+    to_connection,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ListSpec(Generic[T]):
+    """How one type is listed: its table, policy resource type, orders and conversion."""
+
+    model: Any
+    resource_type: str
+    order: OrderSpec
+    convert: Callable[[Any], T]
+
+
+# --- filter helpers (each returns SQL conditions) ----------------------------------------
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(term: str | None, *columns: Any) -> list[ColumnElement[bool]]:
+    """Case-insensitive substring match on any of ``columns``."""
+    if term is None or not term.strip():
+        return []
+    pattern = f"%{_like_escape(term.strip().lower())}%"
+    return [sa.or_(*(sa.func.lower(c).like(pattern, escape="\\") for c in columns))]
+
+
+def one_of(column: Any, values: Sequence[Any] | None) -> list[ColumnElement[bool]]:
+    """``column IN values`` (enum members by value); no condition when not given."""
+    if values is None:
+        return []
+    return [column.in_([v.value if isinstance(v, Enum) else v for v in values])]
+
+
+def ids_of(column: Any, global_ids: Sequence[str] | None, type_name: str,
+           argument: str) -> list[ColumnElement[bool]]:
+    """``column IN`` the row ids behind global ids; BAD_USER_INPUT for a foreign id."""
+    if global_ids is None:
+        return []
+    row_ids = []
+    for value in global_ids:
+        decoded = decode_id(value, expected=type_name)
+        if decoded is None:
+            raise bad_input(f"{argument}: {value!r} is not a {type_name} id")
+        row_ids.append(decoded[1])
+    return [column.in_(row_ids)]
+
+
+def between(column: Any, start: date | datetime | None,
+            end: date | datetime | None) -> list[ColumnElement[bool]]:
+    """``start <= column <= end`` for the bounds given."""
+    out = []
+    if start is not None:
+        out.append(column >= start)
+    if end is not None:
+        out.append(column <= end)
+    return out
+
+
+def since(column: Any, moment: datetime | None) -> list[ColumnElement[bool]]:
+    """Rows changed at or after ``moment`` (incremental refresh)."""
+    return [] if moment is None else [column >= moment]
+
+
+# --- root connections ------------------------------------------------------------------
+
+async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnElement[bool]],
+                          order_by: Sequence[Any] | None, first: int | None, after: str | None,
+                          last: int | None, before: str | None) -> Connection[T]:
+    """A page of ``spec.model`` rows the caller may read."""
+    info.context.require("read", Resource(spec.resource_type))
+    request = page_request(spec.order.ordering(spec.model, order_by),
+                           first=first, after=after, last=last, before=before)
+    sessions = info.context.sessions
+    async with sessions() as session:
+        rows = (await session.exec(select_page(spec.model, where, request))).scalars().all()  # type: ignore[call-overload]
+
+    async def count() -> int:
+        async with sessions() as counting:
+            return int((await counting.exec(count_rows(spec.model, where))).scalar_one())  # type: ignore[call-overload]
+
+    return to_connection(request, make_page(request, rows), spec.convert, count)
+
+
+# --- nested connections ----------------------------------------------------------------
+
+class _ChildPages(DataLoader[int, list[Any]]):
+    """Pages of child rows for many parents, one statement per batch."""
+
+    def __init__(self, info: Info, spec: ListSpec[Any], parent_column: Any,
+                 where: list[ColumnElement[bool]], request: PageRequest) -> None:
+        super().__init__(load_fn=self._load)
+        self._sessions = info.context.sessions
+        self._args = (spec.model, parent_column, where, request)
+
+    async def _load(self, parent_ids: Sequence[int]) -> list[list[Any]]:
+        model, parent_column, where, request = self._args
+        async with self._sessions() as session:
+            rows = (await session.exec(select_pages(model, parent_column, parent_ids, where,  # type: ignore[call-overload]
+                                                    request))).scalars().all()
+        grouped: dict[int, list[Any]] = {i: [] for i in parent_ids}
+        for row in rows:
+            grouped[getattr(row, parent_column.key)].append(row)
+        return [grouped[i] for i in parent_ids]
+
+
+class _ChildCounts(DataLoader[int, int]):
+    """``COUNT(*)`` of child rows per parent, one grouped statement per batch."""
+
+    def __init__(self, info: Info, model: Any, parent_column: Any,
+                 where: list[ColumnElement[bool]]) -> None:
+        super().__init__(load_fn=self._load)
+        self._sessions = info.context.sessions
+        self._args = (model, parent_column, where)
+
+    async def _load(self, parent_ids: Sequence[int]) -> list[int]:
+        model, parent_column, where = self._args
+        stmt = (sa.select(parent_column, sa.func.count()).select_from(model)
+                .where(parent_column.in_(parent_ids), *where).group_by(parent_column))
+        async with self._sessions() as session:
+            counts = dict((await session.exec(stmt)).all())  # type: ignore[call-overload]
+        return [int(counts.get(i, 0)) for i in parent_ids]
+
+
+def _loader(info: Info, key: Hashable, build: Callable[[], DataLoader[Any, Any]]) -> Any:
+    return info.context.loaders.keyed(key, build)
+
+
+async def child_connection(info: Info, spec: ListSpec[T], parent_column: Any, parent_id: int,
+                           where: list[ColumnElement[bool]], filter_key: Hashable,
+                           order_by: Sequence[Any] | None, first: int | None,
+                           after: str | None, last: int | None,
+                           before: str | None) -> Connection[T]:
+    """A page of one parent's children; every parent in the request shares one statement."""
+    info.context.require("read", Resource(spec.resource_type))
+    request = page_request(spec.order.ordering(spec.model, order_by),
+                           first=first, after=after, last=last, before=before)
+    page_key = ("pages", spec.model, parent_column.key, filter_key, request)
+    pages = _loader(info, page_key,
+                    lambda: _ChildPages(info, spec, parent_column, where, request))
+    rows = await pages.load(parent_id)
+    counts = _loader(info, ("count", spec.model, parent_column.key, filter_key),
+                     lambda: _ChildCounts(info, spec.model, parent_column, where))
+
+    async def count() -> int:
+        return int(await counts.load(parent_id))
+
+    return to_connection(request, make_page(request, rows), spec.convert, count)
+
+
+def filter_key(value: Any) -> Hashable:
+    """A hashable key for a filter input (its repr is stable and complete)."""
+    return repr(value)

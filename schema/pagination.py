@@ -1,0 +1,307 @@
+"""Relay connections with keyset cursors, for root lists and batched nested lists.
+
+Cursors encode the row's sort values (plus its id as the final tie-break), so a page
+boundary stays correct while rows are inserted or deleted elsewhere; offsets would not.
+Nested connections (``project.risks(first: 5)``) are fetched for every parent of a
+request in one statement with ``ROW_NUMBER() OVER (PARTITION BY parent ...)``.
+
+Written here because Strawberry's relay helpers paginate Python lists or offsets and know
+nothing of SQL keysets or of batching a nested connection across parents.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.sql.elements import ColumnElement
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.enum(description="Sort direction.")
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More rows follow this page.")
+    has_previous_page: bool = strawberry.field(description="Rows come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
+
+
+@strawberry.type(description="A row of a connection with its cursor.")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Pass as `after`/`before` to page from here.")
+    node: NodeT = strawberry.field(description="The object.")
+
+
+@strawberry.type(description="A page of a list, Relay style.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="The rows of this page.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The rows of this page, without cursors.")
+    def nodes(self) -> list[NodeT]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many rows match the filter (all pages); "
+                                  "computed only when asked for.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def bad_input(message: str) -> GraphQLError:
+    """A client mistake in arguments: ``extensions.code = BAD_USER_INPUT``."""
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+# --- sort keys and cursors -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SortField:
+    """One orderable field: its API name, SQL column and whether it can be NULL."""
+
+    name: str
+    column: Any
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """The requested order, the id tie-break appended: ``[(field, descending), ...]``."""
+
+    fields: tuple[tuple[SortField, bool], ...]
+    id_column: Any
+
+    @property
+    def signature(self) -> str:
+        return ",".join(f"{f.name}:{'d' if desc else 'a'}" for f, desc in self.fields)
+
+    def sql_keys(self) -> list[tuple[ColumnElement[Any], bool]]:
+        """``(expression, descending)`` in ORDER BY order; NULLs sort after values ascending."""
+        keys: list[tuple[ColumnElement[Any], bool]] = []
+        for sort_field, desc in self.fields:
+            if sort_field.nullable:
+                keys.append((_null_flag(sort_field.column), desc))
+            keys.append((sort_field.column, desc))
+        keys.append((self.id_column, False))
+        return keys
+
+    def order_by(self, *, reverse: bool = False) -> list[Any]:
+        return [(expr.asc() if desc == reverse else expr.desc()) for expr, desc in self.sql_keys()]
+
+    def values_of(self, row: Any) -> list[Any]:
+        """The row's sort values in cursor order (without NULL flags)."""
+        values = [getattr(row, f.column.key) for f, _ in self.fields]
+        return [*values, row.id]
+
+
+def _null_flag(column: Any) -> ColumnElement[int]:
+    return sa.case((column.is_(None), 1), else_=0)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "n" in value:
+            return Decimal(value["n"])
+        if "t" in value:
+            return datetime.fromisoformat(value["t"])
+        if "d" in value:
+            return date.fromisoformat(value["d"])
+    return value
+
+
+def encode_cursor(ordering: Ordering, row: Any) -> str:
+    """An opaque cursor for ``row`` under ``ordering``."""
+    payload = {"o": ordering.signature, "v": [_plain(v) for v in ordering.values_of(row)]}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(ordering: Ordering, cursor: str) -> list[Any]:
+    """The sort values in a cursor; BAD_USER_INPUT if it is not ours or not for this order."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+        values = [_typed(v) for v in payload["v"]]
+        signature = payload["o"]
+    except (ValueError, KeyError, TypeError):
+        raise bad_input(f"invalid cursor: {cursor!r}") from None
+    if signature != ordering.signature or len(values) != len(ordering.fields) + 1:
+        raise bad_input("the cursor was made for another orderBy; restart paging")
+    return values
+
+
+def keyset_condition(ordering: Ordering, values: list[Any], *, after: bool) -> ColumnElement[bool]:
+    """Rows strictly after (or before) the cursor in ``ordering``."""
+    keys: list[tuple[ColumnElement[Any], bool, Any]] = []
+    for (sort_field, desc), value in zip(ordering.fields, values[:-1], strict=True):
+        if sort_field.nullable:
+            keys.append((_null_flag(sort_field.column), desc, 1 if value is None else 0))
+        keys.append((sort_field.column, desc, value))
+    keys.append((ordering.id_column, False, values[-1]))
+
+    alternatives = []
+    for i, (expr, desc, value) in enumerate(keys):
+        if value is None:
+            continue  # the NULL group has no "greater" values; its flag key decides
+        forward = (not desc) if after else desc
+        step = expr > value if forward else expr < value
+        equal_prefix = [(e.is_(None) if v is None else e == v) for e, _d, v in keys[:i]]
+        alternatives.append(sa.and_(*equal_prefix, step))
+    return sa.or_(*alternatives) if alternatives else sa.false()
+
+
+# --- arguments and fetching ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Validated ``first/after/last/before`` with the ordering they apply to."""
+
+    ordering: Ordering
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    @property
+    def backwards(self) -> bool:
+        return self.last is not None
+
+    @property
+    def limit(self) -> int:
+        return self.last if self.last is not None else (self.first or DEFAULT_PAGE_SIZE)
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        out = []
+        if self.after is not None:
+            out.append(keyset_condition(self.ordering,
+                                        decode_cursor(self.ordering, self.after), after=True))
+        if self.before is not None:
+            out.append(keyset_condition(self.ordering,
+                                        decode_cursor(self.ordering, self.before), after=False))
+        return out
+
+
+def page_request(ordering: Ordering, *, first: int | None, after: str | None,
+                 last: int | None, before: str | None) -> PageRequest:
+    """Check the paging arguments; BAD_USER_INPUT with a clear message when wrong."""
+    if first is not None and last is not None:
+        raise bad_input("give first or last, not both")
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
+            raise bad_input(f"{name} must be between 0 and {MAX_PAGE_SIZE} (the maximum page size)")
+    return PageRequest(ordering, first, after, last, before)
+
+
+@dataclass
+class Page(Generic[NodeT]):
+    """Rows of one page and what surrounds them."""
+
+    rows: list[Any]
+    has_next: bool
+    has_previous: bool
+
+
+def make_page(request: PageRequest, fetched: Sequence[Any]) -> Page[Any]:
+    """Trim the one extra row fetched and orient the page forwards."""
+    rows = list(fetched)
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    if request.backwards:
+        rows.reverse()
+        return Page(rows, has_next=request.before is not None, has_previous=more)
+    return Page(rows, has_next=more, has_previous=request.after is not None)
+
+
+def to_connection(request: PageRequest, page: Page[Any], convert: Callable[[Any], NodeT],
+                  count: Callable[[], Awaitable[int]]) -> Connection[NodeT]:
+    """Build the GraphQL connection from a page of rows."""
+    edges = [Edge(cursor=encode_cursor(request.ordering, row), node=convert(row))
+             for row in page.rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next, has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None),
+        count=count,
+    )
+
+
+def select_page(model: Any, where: Sequence[ColumnElement[bool]],
+                request: PageRequest) -> sa.Select[Any]:
+    """One page of ``model`` rows matching ``where`` (plus one to detect more)."""
+    return (sa.select(model).where(*where, *request.conditions())
+            .order_by(*request.ordering.order_by(reverse=request.backwards))
+            .limit(request.limit + 1))
+
+
+def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int],
+                 where: Sequence[ColumnElement[bool]], request: PageRequest) -> sa.Select[Any]:
+    """One page per parent in a single statement (``ROW_NUMBER`` over each parent's rows)."""
+    rank = sa.func.row_number().over(
+        partition_by=parent_column,
+        order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
+    inner = (sa.select(model, rank)
+             .where(parent_column.in_(parent_ids), *where, *request.conditions())
+             .subquery())
+    ranked = sa.orm.aliased(model, inner)
+    return (sa.select(ranked).where(inner.c._rank <= request.limit + 1)
+            .order_by(getattr(inner.c, parent_column.key), inner.c._rank))
+
+
+def count_rows(model: Any, where: Sequence[ColumnElement[bool]]) -> sa.Select[Any]:
+    """``COUNT(*)`` of rows matching ``where`` (cursors ignored, as Relay's totalCount)."""
+    return sa.select(sa.func.count()).select_from(model).where(*where)
+
+
+@dataclass
+class OrderSpec:
+    """The orderable fields of one type and its default order."""
+
+    fields: dict[str, SortField]
+    default: list[tuple[str, bool]] = field(default_factory=list)
+
+    def ordering(self, model: Any, requested: Sequence[Any] | None) -> Ordering:
+        """Resolve ``orderBy`` input items (``field``/``direction``) into an Ordering."""
+        chosen: list[tuple[SortField, bool]] = []
+        seen: set[str] = set()
+        for item in requested or []:
+            name = item.field.value if isinstance(item.field, Enum) else str(item.field)
+            if name in seen:
+                raise bad_input(f"orderBy names {name} twice")
+            seen.add(name)
+            chosen.append((self.fields[name], item.direction == OrderDirection.DESC))
+        if not chosen:
+            chosen = [(self.fields[name], desc) for name, desc in self.default]
+        return Ordering(tuple(chosen), model.id)

@@ -1,0 +1,1 @@
+"""GraphQL: RAID (risks, issues, assumptions, dependencies), change requests, status."""
