@@ -13,6 +13,7 @@ from strawberry.relay import GlobalID, GlobalIDValueError
 from policies.enforcer import Forbidden
 from server.domain.actor import Actor
 from server.domain.errors import DomainError, ErrorCode, FieldError
+from server.domain.events import take_staged
 
 T = TypeVar("T")
 
@@ -76,15 +77,23 @@ async def run_mutation(
     actor: Actor,
     sessions: Callable[[], Any],
     work: Callable[[AsyncSession], Awaitable[T]],
+    broadcast: Any = None,
 ) -> tuple[T | None, list[UserError]]:
     """Run ``work`` in one transaction: userErrors for domain errors, FORBIDDEN raised.
 
-    Any failure rolls the whole transaction back, so nothing is half-written.
+    Any failure rolls the whole transaction back, so nothing is half-written. Events the
+    services staged are published only after the commit succeeded.
     """
     try:
-        async with sessions() as session, session.begin():
-            return await work(session), []
+        async with sessions() as session:
+            async with session.begin():
+                result = await work(session)
+            events = take_staged(session)
     except DomainError as exc:
         return None, [UserError.from_domain(e) for e in exc.errors]
     except Forbidden as exc:
         raise forbidden_error(str(exc)) from None
+    if broadcast is not None:
+        for event in events:
+            await broadcast.publish(event)
+    return result, []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,11 +12,13 @@ from strawberry.types import Info as StrawberryInfo
 
 from policies.enforcer import Authorizer
 from policies.resources import Resource
-from schema.base import forbidden_error, unauthenticated_error
+from schema.base import UserError, forbidden_error, run_mutation, unauthenticated_error
 from schema.dataloaders import Loaders
 from server.domain.actor import Actor
 from server.domain.auth.viewer import Viewer
 from server.domain.enums import AuditSource
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Context:
     viewer: Viewer | None
     request: Any = None
     debug: bool = False
+    broadcast: Any = None
     response: Any = None
     # graphql-transport-ws connection_init payload (Strawberry sets it when present).
     connection_params: Any = None
@@ -41,6 +45,11 @@ class Context:
         if self.viewer is None:
             raise unauthenticated_error()
         return Actor(self.viewer.subject, self.authorizer, AuditSource.GRAPHQL)
+
+    async def mutate(self, work: Callable[[AsyncSession], Awaitable[T]],
+                     ) -> tuple[T | None, list[UserError]]:
+        """Run a service call as one transaction (see ``schema.base.run_mutation``)."""
+        return await run_mutation(self.actor, self.sessions, work, self.broadcast)
 
     def can(self, action: str, resource: Resource) -> bool:
         """Whether the caller may (for ``viewerCan*`` fields and nullable reads)."""

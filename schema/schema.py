@@ -1,4 +1,4 @@
-"""The GraphQL schema: per-domain Query and Mutation roots merged here."""
+"""The GraphQL schema: each domain package's roots (``schema/<pkg>/roots.py``) merged here."""
 
 from __future__ import annotations
 
@@ -16,18 +16,23 @@ import server
 from schema.auth.types import ApiToken
 from schema.base import unauthenticated_error
 from schema.context import Info
+from schema.control import roots as control
 from schema.extensions import MaskInternalErrors, SqlStatistics
 from schema.node import resolve_node
+from schema.organisation import roots as organisation
 from schema.organisation.types import Person, Viewer
+from schema.pagination import bad_input
 from schema.portfolio.types import Portfolio
-from schema.project.mutations import ProjectMutations
-from schema.project.queries import ProjectQueries
+from schema.project import roots as project
 from schema.project.types import Project
+from schema.raid import roots as raid
+from schema.resource import roots as resource
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
+PACKAGES = (project, raid, control, resource, organisation)
 
 
 @strawberry.type
@@ -53,13 +58,25 @@ class CoreQueries:
     @strawberry.field(description=f"Objects by global ids, in order (at most {MAX_NODES}).")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
-            raise GraphQLError(f"at most {MAX_NODES} ids", extensions={"code": "BAD_USER_INPUT"})
+            raise bad_input(f"at most {MAX_NODES} ids")
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
 
 
-Query = merge_types("Query", (CoreQueries, ProjectQueries))
-Query.__strawberry_definition__.description = "The root of every read."  # type: ignore[attr-defined]
-Mutation = merge_types("Mutation", (ProjectMutations,))
+def _merged(name: str, description: str, parts: list[type]) -> type | None:
+    if not parts:
+        return None
+    merged = merge_types(name, tuple(parts))
+    merged.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return merged
+
+
+Query = _merged("Query", "The root of every read.",
+                [CoreQueries, *(q for p in PACKAGES for q in p.QUERIES)])
+Mutation = _merged("Mutation", "Every change; each is one transaction.",
+                   [m for p in PACKAGES for m in p.MUTATIONS])
+Subscription = _merged("Subscription", "Live updates over graphql-transport-ws.",
+                       [s for p in PACKAGES for s in p.SUBSCRIPTIONS])
+
 
 class PmoSchema(strawberry.Schema):
     """Our schema: expected errors (with an ``extensions.code``) are not logged as failures."""
@@ -72,9 +89,10 @@ class PmoSchema(strawberry.Schema):
 
 
 schema = PmoSchema(
-    query=Query,
+    query=Query,  # type: ignore[arg-type]
     mutation=Mutation,
-    types=[Person, Portfolio, Project, ApiToken],
+    subscription=Subscription,
+    types=[Person, Portfolio, Project, ApiToken, *(t for p in PACKAGES for t in p.TYPES)],
     extensions=[
         lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

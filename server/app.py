@@ -15,6 +15,7 @@ from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
 from server.authentication import RequireBearer
+from server.broadcast import InMemoryBroadcast
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
 from server.graphql_app import PmoGraphQL
 from server.settings import Settings, get_settings
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.broadcast = InMemoryBroadcast()
     mount_admin(
         app,
         engine=engine,

@@ -22,7 +22,8 @@ class PmoGraphQL(GraphQL[Context, None]):
         state = request.app.state
         viewer = request.scope.get("state", {}).get("viewer")
         return Context(sessions=state.sessions, authorizer=state.authorizer, viewer=viewer,
-                       request=request, response=response, debug=state.settings.debug)
+                       request=request, response=response, debug=state.settings.debug,
+                       broadcast=state.broadcast)
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate a WebSocket from ``connection_init`` (or the upgrade's header)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from schema.base import UserError, input_id, run_mutation
+from schema.base import UserError, input_id
 from schema.context import Info
 from schema.enums import Rag
 from schema.project.types import Project
@@ -99,7 +99,7 @@ class ProjectMutations:
         async def work(session: AsyncSession) -> Any:
             return await project_service.create(session, actor=actor, data=_values(input))
 
-        row, errors = await run_mutation(actor, info.context.sessions, work)
+        row, errors = await info.context.mutate(work)
         return CreateProjectPayload(project=Project.from_row(row) if row else None,
                                     user_errors=errors)
 
@@ -115,9 +115,7 @@ class ProjectMutations:
             return await project_service.update(session, actor=actor, project_id=project_id,
                                                 version=input.version, changes=changes)
 
-        row, errors = await run_mutation(actor, info.context.sessions, work)
+        row, errors = await info.context.mutate(work)
         return UpdateProjectPayload(project=Project.from_row(row) if row else None,
                                     user_errors=errors)
 
-
-__all__ = ["ProjectMutations", "asdict"]

@@ -10,42 +10,24 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.control.project_fields import ControlProjectFields
 from schema.enums import ProjectStatus, Rag
 from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
 from schema.governance.types import ProjectGate
-from schema.listing import child_connection, filter_key
+from schema.listing import child_connection
 from schema.organisation.types import Person
 from schema.pagination import Connection
 from schema.portfolio.types import Portfolio
-from schema.project.milestones import (
-    MILESTONES,
-    Milestone,
-    MilestoneFilter,
-    MilestoneOrder,
-    milestone_conditions,
-)
-from schema.raid.filters import (
-    RISKS,
-    STATUS_REPORTS,
-    RiskFilter,
-    RiskOrder,
-    StatusReportFilter,
-    StatusReportOrder,
-    risk_conditions,
-    status_report_conditions,
-)
-from schema.raid.types import Risk, StatusReport
+from schema.raid.project_fields import RaidProjectFields
+from schema.resource.project_fields import ResourceProjectFields
 from server.domain.governance.models import ProjectGate as ProjectGateRow
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
-from server.domain.project.models import Milestone as MilestoneRow
 from server.domain.project.models import Project as ProjectRow
-from server.domain.raid.models import Risk as RiskRow
-from server.domain.raid.models import StatusReport as StatusReportRow
 
 
 @strawberry.type(description="A project under PMO governance.")
-class Project(relay.Node):
+class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields, relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")
     name: str = strawberry.field(description="Display name.")
@@ -97,24 +79,6 @@ class Project(relay.Node):
         row = await info.context.loaders.by_id(PersonRow).load(self.row.sponsor_id)
         return Person.from_row(row) if row else None
 
-    @strawberry.field(description="The project's risks (default: highest score first).")
-    async def risks(self, info: Info, filter: RiskFilter | None = None,
-                    order_by: list[RiskOrder] | None = None, first: int | None = None,
-                    after: str | None = None, last: int | None = None,
-                    before: str | None = None) -> Connection[Risk]:
-        return await child_connection(info, RISKS, RiskRow.project_id, self.row.id,
-                                      risk_conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
-
-    @strawberry.field(description="The project's milestones (default: by planned date).")
-    async def milestones(self, info: Info, filter: MilestoneFilter | None = None,
-                         order_by: list[MilestoneOrder] | None = None, first: int | None = None,
-                         after: str | None = None, last: int | None = None,
-                         before: str | None = None) -> Connection[Milestone]:
-        return await child_connection(info, MILESTONES, MilestoneRow.project_id, self.row.id,
-                                      milestone_conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
-
     @strawberry.field(description="The project's stage gates (default: in sequence).")
     async def gates(self, info: Info, order_by: list[ProjectGateOrder] | None = None,
                     first: int | None = None, after: str | None = None,
@@ -122,22 +86,6 @@ class Project(relay.Node):
                     ) -> Connection[ProjectGate]:
         return await child_connection(info, PROJECT_GATES, ProjectGateRow.project_id,
                                       self.row.id, [], None, order_by, first, after, last, before)
-
-    @strawberry.field(description="The project's status reports (default: newest period first).")
-    async def status_reports(self, info: Info, filter: StatusReportFilter | None = None,
-                             order_by: list[StatusReportOrder] | None = None,
-                             first: int | None = None, after: str | None = None,
-                             last: int | None = None, before: str | None = None,
-                             ) -> Connection[StatusReport]:
-        return await child_connection(info, STATUS_REPORTS, StatusReportRow.project_id,
-                                      self.row.id, status_report_conditions(filter),
-                                      filter_key(filter), order_by, first, after, last, before)
-
-    @strawberry.field(description="The status report with the latest period end, if any.")
-    async def latest_status_report(self, info: Info) -> StatusReport | None:
-        page = await child_connection(info, STATUS_REPORTS, StatusReportRow.project_id,
-                                      self.row.id, [], None, None, 1, None, None, None)
-        return page.edges[0].node if page.edges else None
 
     @strawberry.field(description="Whether the viewer may edit this project.")
     async def viewer_can_update(self, info: Info) -> bool:

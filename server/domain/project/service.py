@@ -13,9 +13,11 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from policies.resources import Resource
+from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+from server.domain.events import DomainEvent
 from server.domain.governance.models import ProjectType
 from server.domain.organisation.models import Department, Person
 from server.domain.portfolio.models import Portfolio, Program
@@ -120,6 +122,8 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     await audit.record(session, actor=actor, action="create", entity_type="Project",
                        entity_id=project.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(project)))
+    events.stage(session, DomainEvent("project.changed", "Project", project.id,  # type: ignore[arg-type]
+                                      project.portfolio_id, {"action": "create"}))
     return project
 
 
@@ -146,4 +150,6 @@ async def update(session: AsyncSession, *, actor: Actor, project_id: int, versio
     await audit.record(session, actor=actor, action="update", entity_type="Project",
                        entity_id=project.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(project)))
+    events.stage(session, DomainEvent("project.changed", "Project", project.id,  # type: ignore[arg-type]
+                                      project.portfolio_id, {"action": "update"}))
     return project

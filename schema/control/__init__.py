@@ -1,0 +1,1 @@
+"""GraphQL: change control and status reporting."""

@@ -1,0 +1,40 @@
+"""Status-report connections on Project (merged into the Project type as a base class)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from schema.context import Info
+from schema.control.filters import (
+    STATUS_REPORTS,
+    StatusReportFilter,
+    StatusReportOrder,
+    status_report_conditions,
+)
+from schema.control.types import StatusReport
+from schema.listing import child_connection, filter_key
+from schema.pagination import Connection
+from server.domain.raid.models import StatusReport as StatusReportRow
+
+
+@strawberry.type
+class ControlProjectFields:
+    row: strawberry.Private[Any]
+
+    @strawberry.field(description="The project's status reports (default: newest period first).")
+    async def status_reports(self, info: Info, filter: StatusReportFilter | None = None,
+                             order_by: list[StatusReportOrder] | None = None,
+                             first: int | None = None, after: str | None = None,
+                             last: int | None = None, before: str | None = None,
+                             ) -> Connection[StatusReport]:
+        return await child_connection(info, STATUS_REPORTS, StatusReportRow.project_id,
+                                      self.row.id, status_report_conditions(filter),
+                                      filter_key(filter), order_by, first, after, last, before)
+
+    @strawberry.field(description="The status report with the latest period end, if any.")
+    async def latest_status_report(self, info: Info) -> StatusReport | None:
+        page = await child_connection(info, STATUS_REPORTS, StatusReportRow.project_id,
+                                      self.row.id, [], None, None, 1, None, None, None)
+        return page.edges[0].node if page.edges else None

@@ -1,0 +1,1 @@
+"""GraphQL: delivery data (milestones, costs, allocations, benefits, lessons, objectives)."""
