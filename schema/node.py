@@ -20,13 +20,20 @@ from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
 
-# GraphQL type name -> (type, table, policy resource type)
-NODE_TYPES: dict[str, tuple[Any, type[SQLModel], str]] = {
+# GraphQL type name -> (type with ``from_row``, table, policy resource type); each domain
+# package adds its own through ``NODES`` in its ``roots.py``.
+NodeEntry = tuple[Any, type[SQLModel], str]
+NODE_TYPES: dict[str, NodeEntry] = {
     "Person": (Person, PersonRow, "person"),
     "Portfolio": (Portfolio, PortfolioRow, "portfolio"),
     "Project": (Project, ProjectRow, "project"),
     "ApiToken": (ApiToken, ApiTokenRow, "api_token"),
 }
+
+
+def register(nodes: dict[str, NodeEntry]) -> None:
+    """Make more types reachable through ``node(id:)``."""
+    NODE_TYPES.update(nodes)
 
 
 def _bad_id(value: str) -> GraphQLError:

@@ -18,7 +18,7 @@ from schema.base import unauthenticated_error
 from schema.context import Info
 from schema.control import roots as control
 from schema.extensions import MaskInternalErrors, SqlStatistics
-from schema.node import resolve_node
+from schema.node import register, resolve_node
 from schema.organisation import roots as organisation
 from schema.organisation.types import Person, Viewer
 from schema.pagination import bad_input
@@ -33,6 +33,8 @@ MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
 PACKAGES = (project, raid, control, resource, organisation)
+for _package in PACKAGES:
+    register(_package.NODES)
 
 
 @strawberry.type

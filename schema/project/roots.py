@@ -7,3 +7,5 @@ QUERIES: list[type] = [ProjectQueries]
 MUTATIONS: list[type] = [ProjectMutations]
 SUBSCRIPTIONS: list[type] = []
 TYPES: list[type] = []
+# GraphQL type name -> (type, table, policy resource type), for node(id:)
+NODES: dict[str, tuple[type, type, str]] = {}
