@@ -14,3 +14,4 @@ MilestoneStatus = strawberry.enum(enums.MilestoneStatus, description="Where a mi
 GateStatus = strawberry.enum(enums.GateStatus, description="Where a stage gate stands.")
 GateDecision = strawberry.enum(enums.GateDecision, description="A gate's decision.")
 ApproverRole = strawberry.enum(enums.ApproverRole, description="Who decides a gate.")
+DocumentKind = strawberry.enum(enums.DocumentKind, description="What a document template is for.")

@@ -1,8 +1,16 @@
-"""What the organisation package (people, departments, portfolios...) adds to the roots."""
+"""What the organisation package (people, departments, portfolios, programs) adds."""
 
-QUERIES: list[type] = []
+from schema.organisation.lists import Department, Program
+from schema.organisation.queries import OrganisationQueries
+from server.domain.organisation.models import Department as DepartmentRow
+from server.domain.portfolio.models import Program as ProgramRow
+
+QUERIES: list[type] = [OrganisationQueries]
 MUTATIONS: list[type] = []
 SUBSCRIPTIONS: list[type] = []
 TYPES: list[type] = []
 # GraphQL type name -> (type, table, policy resource type), for node(id:)
-NODES: dict[str, tuple[type, type, str]] = {}
+NODES: dict[str, tuple[type, type, str]] = {
+    "Department": (Department, DepartmentRow, "department"),
+    "Program": (Program, ProgramRow, "program"),
+}

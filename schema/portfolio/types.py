@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.listing import child_connection, filter_key
 from schema.organisation.types import Person
+from schema.pagination import Connection
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
+
+if TYPE_CHECKING:
+    from schema.project.filters import ProjectFilter, ProjectOrder
+    from schema.project.types import Project
 
 
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
@@ -28,6 +35,23 @@ class Portfolio(relay.Node):
         info.context.require("read", Resource("person"))
         row = await info.context.loaders.by_id(PersonRow).load(self.row.owner_id)
         return Person.from_row(row) if row else None
+
+    @strawberry.field(description="The portfolio's projects, filtered and ordered.")
+    async def projects(self, info: Info,
+                       filter: Annotated[ProjectFilter, strawberry.lazy("schema.project.filters")]
+                       | None = None,
+                       order_by: list[Annotated[ProjectOrder,
+                                                strawberry.lazy("schema.project.filters")]]
+                       | None = None,
+                       first: int | None = None, after: str | None = None,
+                       last: int | None = None, before: str | None = None,
+                       ) -> Connection[Annotated[Project, strawberry.lazy("schema.project.types")]]:
+        from schema.project.filters import PROJECTS, project_conditions
+        from server.domain.project.models import Project as ProjectRow
+
+        return await child_connection(info, PROJECTS, ProjectRow.portfolio_id, self.row.id,
+                                      project_conditions(filter), filter_key(filter), order_by,
+                                      first, after, last, before)
 
     @strawberry.field(description="Whether the viewer may edit this portfolio.")
     def viewer_can_update(self, info: Info) -> bool:

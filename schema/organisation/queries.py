@@ -1,0 +1,67 @@
+"""Root lists of people, departments, portfolios and programs."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.listing import root_connection
+from schema.organisation.lists import (
+    DEPARTMENTS,
+    PEOPLE,
+    PORTFOLIOS,
+    PROGRAMS,
+    Department,
+    DepartmentFilter,
+    DepartmentOrder,
+    PersonFilter,
+    PersonOrder,
+    PortfolioFilter,
+    PortfolioOrder,
+    Program,
+    ProgramFilter,
+    ProgramOrder,
+    department_conditions,
+    person_conditions,
+    portfolio_conditions,
+    program_conditions,
+)
+from schema.organisation.types import Person
+from schema.pagination import Connection
+from schema.portfolio.types import Portfolio
+
+
+@strawberry.type
+class OrganisationQueries:
+    @strawberry.field(description="People; at most 500 per page.")
+    async def people(self, info: Info, filter: PersonFilter | None = None,
+                     order_by: list[PersonOrder] | None = None, first: int | None = None,
+                     after: str | None = None, last: int | None = None,
+                     before: str | None = None) -> Connection[Person]:
+        return await root_connection(info, PEOPLE, person_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Departments; at most 500 per page.")
+    async def departments(self, info: Info, filter: DepartmentFilter | None = None,
+                          order_by: list[DepartmentOrder] | None = None,
+                          first: int | None = None, after: str | None = None,
+                          last: int | None = None, before: str | None = None,
+                          ) -> Connection[Department]:
+        return await root_connection(info, DEPARTMENTS, department_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Portfolios; at most 500 per page.")
+    async def portfolios(self, info: Info, filter: PortfolioFilter | None = None,
+                         order_by: list[PortfolioOrder] | None = None, first: int | None = None,
+                         after: str | None = None, last: int | None = None,
+                         before: str | None = None) -> Connection[Portfolio]:
+        return await root_connection(info, PORTFOLIOS, portfolio_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Programs; at most 500 per page.")
+    async def programs(self, info: Info, filter: ProgramFilter | None = None,
+                       order_by: list[ProgramOrder] | None = None, first: int | None = None,
+                       after: str | None = None, last: int | None = None,
+                       before: str | None = None) -> Connection[Program]:
+        return await root_connection(info, PROGRAMS, program_conditions(filter), order_by,
+                                     first, after, last, before)

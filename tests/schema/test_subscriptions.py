@@ -1,0 +1,83 @@
+"""Live updates: published after commit, only for the portfolio asked, never for a rollback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.domain.auth.tokens import mint
+from server.settings import DEMO_SECRET_KEY, load_settings
+from tests.schema.conftest import World
+
+SUBSCRIBE = "subscription($p: ID!) { projectChanged(portfolioId: $p) { name version } }"
+UPDATE = """mutation($input: UpdateProjectInput!) {
+  updateProject(input: $input) { userErrors { code } project { version } } }"""
+
+
+@pytest.fixture
+def live(db_url: str, world: World) -> Iterator[tuple[TestClient, Any]]:
+    app = create_app(load_settings(database_url=db_url))
+    with TestClient(app) as client:
+        yield client, app
+
+
+def bearer(world: World, who: str) -> str:
+    return "Bearer " + mint(world.people[who], secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
+
+
+def update(client: TestClient, world: World, who: str, **fields: Any) -> dict[str, Any]:
+    response = client.post("/graphql", headers={"Authorization": bearer(world, who)}, json={
+        "query": UPDATE, "variables": {"input": {
+            "id": world.gid("Project", world.alice_project), **fields}}})
+    return response.json()  # type: ignore[no-any-return]
+
+
+def wait_for_subscriber(app: Any) -> None:
+    deadline = time.monotonic() + 5
+    while app.state.broadcast.subscribers == 0:
+        assert time.monotonic() < deadline, "the subscription never registered"
+        time.sleep(0.01)
+
+
+def test_project_changed_arrives_after_commit_and_skips_rolled_back_changes(
+    live: tuple[TestClient, Any], world: World
+) -> None:
+    client, app = live
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        # given an executive subscribed to their portfolio
+        ws.send_json({"type": "connection_init",
+                      "payload": {"Authorization": bearer(world, "carol")}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "s1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {"p": world.gid("Portfolio", world.portfolio)}}})
+        wait_for_subscriber(app)
+        # when a refused and an invalid change happen (both roll back), then a real one
+        assert update(client, world, "bob", version=1, name="Hijack")["errors"]
+        assert update(client, world, "alice", version=1, priority=9)["data"][
+            "updateProject"]["userErrors"]
+        assert update(client, world, "alice", version=1, name="Live")["data"][
+            "updateProject"]["userErrors"] == []
+        # then the first message is the committed change
+        message = ws.receive_json()
+        assert message["type"] == "next" and message["id"] == "s1"
+        assert message["payload"]["data"]["projectChanged"] == {"name": "Live", "version": 2}
+
+
+def test_subscribing_to_a_bad_portfolio_id_is_an_error(
+    live: tuple[TestClient, Any], world: World
+) -> None:
+    client, _app = live
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init",
+                      "payload": {"Authorization": bearer(world, "ana")}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "s1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {"p": world.gid("Project", world.alice_project)}}})
+        message = ws.receive_json()
+        assert message["type"] == "error" or message["payload"].get("errors")
