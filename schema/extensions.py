@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from server.db import QueryStats, current_stats
@@ -39,26 +39,32 @@ class SqlStatistics(SchemaExtension):
 
 
 class MaskInternalErrors(SchemaExtension):
-    """Errors without an ``extensions.code`` are bugs: log them with a request id and show
-    only ``INTERNAL_SERVER_ERROR`` and that id (unless debugging)."""
+    """Give every error a code. Client mistakes keep their message (``GRAPHQL_PARSE_FAILED``,
+    ``GRAPHQL_VALIDATION_FAILED``); exceptions from our code are bugs: logged with a request
+    id and shown only as ``INTERNAL_SERVER_ERROR`` with that id (the message in debug only).
+    """
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
         if not result or not result.errors:
             return
-        context = self.execution_context.context
-        debug = getattr(context, "debug", False)
-        masked = []
-        for error in result.errors:
-            if (error.extensions or {}).get("code"):
-                masked.append(error)
-                continue
-            request_id = uuid.uuid4().hex
-            logger.error("unexpected error %s at %s", request_id, error.path,
-                         exc_info=error.original_error or error)
-            message = error.message if debug else "internal server error"
-            masked.append(GraphQLError(
-                message, nodes=error.nodes, path=error.path, original_error=None,
-                extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}))
-        result.errors = masked
+        debug = getattr(self.execution_context.context, "debug", False)
+        result.errors = [_classify(error, debug) for error in result.errors]
+
+
+def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
+    if (error.extensions or {}).get("code"):
+        return error
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        code = ("GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError)
+                else "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
+        return GraphQLError(error.message, nodes=error.nodes, source=error.source,
+                            positions=error.positions, path=error.path,
+                            extensions={**(error.extensions or {}), "code": code})
+    request_id = uuid.uuid4().hex
+    logger.error("unexpected error %s at %s", request_id, error.path, exc_info=original)
+    return GraphQLError(error.message if debug else "internal server error",
+                        nodes=error.nodes, path=error.path,
+                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})

@@ -83,13 +83,12 @@ Subscription = _merged("Subscription", "Live updates over graphql-transport-ws."
 
 
 class PmoSchema(strawberry.Schema):
-    """Our schema: expected errors (with an ``extensions.code``) are not logged as failures."""
+    """Our schema. Errors are logged by ``MaskInternalErrors`` (bugs, with a request id), so
+    Strawberry's own logging of every error, client mistakes included, is turned off."""
 
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
-        unexpected = [e for e in errors if not (e.extensions or {}).get("code")]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        return None
 
 
 schema = PmoSchema(

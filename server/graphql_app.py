@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import ExecutionResult
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -14,16 +16,40 @@ from schema.context import Context
 from server.authentication import resolve_viewer
 from server.domain.auth.authn import AuthenticationError
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
+
 
 class PmoGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP and graphql-transport-ws, every operation with a known caller."""
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        request.state.pmo_response = response
         state = request.app.state
         viewer = request.scope.get("state", {}).get("viewer")
         return Context(sessions=state.sessions, authorizer=state.authorizer, viewer=viewer,
                        request=request, response=response, debug=state.settings.debug,
                        broadcast=state.broadcast)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """GraphQL over HTTP: ``application/graphql-response+json`` when the client asks for it,
+        with 400 for a request that could not be parsed or validated."""
+        data = await super().process_result(request, result)
+        accept = request.headers.get("accept", "")
+        response = getattr(request.state, "pmo_response", None)
+        if response is not None and GRAPHQL_RESPONSE in accept:
+            response.pmo_media_type = GRAPHQL_RESPONSE
+            codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+            if result.data is None and codes & REQUEST_ERRORS:
+                response.status_code = 400
+        return data
+
+    def create_response(self, response_data: Any, sub_response: Any) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = getattr(sub_response, "pmo_media_type", None)
+        if media_type:
+            response.headers["content-type"] = media_type
+        return response
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate a WebSocket from ``connection_init`` (or the upgrade's header)."""
