@@ -44,17 +44,28 @@ def _values(data: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 @strawberry.input(description="Fields of a project that both create and update accept.")
 class ProjectFieldsInput:
-    description: str | None = strawberry.UNSET
-    program_id: strawberry.ID | None = strawberry.UNSET
-    sponsor_id: strawberry.ID | None = strawberry.UNSET
-    department_id: strawberry.ID | None = strawberry.UNSET
-    project_type_id: strawberry.ID | None = strawberry.UNSET
-    priority: int | None = strawberry.UNSET
-    budget_at_completion: Decimal | None = strawberry.UNSET
-    planned_start: date | None = strawberry.UNSET
-    planned_finish: date | None = strawberry.UNSET
-    percent_complete: int | None = strawberry.UNSET
-    health_override: Rag | None = strawberry.UNSET  # type: ignore[valid-type]
+    description: str | None = strawberry.field(default=strawberry.UNSET,
+        description="What the project delivers.")
+    program_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET,
+        description="The program's global id, in the same portfolio.")
+    sponsor_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET,
+        description="The executive sponsor's global id.")
+    department_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET,
+        description="The owning department's global id.")
+    project_type_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET,
+        description="The project type's global id.")
+    priority: int | None = strawberry.field(default=strawberry.UNSET,
+        description="1 (highest) to 5.")
+    budget_at_completion: Decimal | None = strawberry.field(default=strawberry.UNSET,
+        description="BAC, zero or more.")
+    planned_start: date | None = strawberry.field(default=strawberry.UNSET,
+        description="Planned start date.")
+    planned_finish: date | None = strawberry.field(default=strawberry.UNSET,
+        description="Planned finish date, not before the start.")
+    percent_complete: int | None = strawberry.field(default=strawberry.UNSET,
+        description="Progress, 0 to 100.")
+    health_override: Rag | None = strawberry.field(default=strawberry.UNSET,
+        description="A RAG that replaces the computed health; null clears it.")  # type: ignore[valid-type]
 
 
 @strawberry.input(description="A new project. A project manager becomes its manager.")
@@ -71,11 +82,16 @@ class CreateProjectInput(ProjectFieldsInput):
 class UpdateProjectInput(ProjectFieldsInput):
     id: strawberry.ID = strawberry.field(description="The project's global id.")
     version: int = strawberry.field(description="The version the caller read.")
-    name: str | None = strawberry.UNSET
-    manager_id: strawberry.ID | None = strawberry.UNSET
-    forecast_finish: date | None = strawberry.UNSET
-    actual_start: date | None = strawberry.UNSET
-    actual_finish: date | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET,
+        description="Display name.")
+    manager_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET,
+        description="The project manager's global id.")
+    forecast_finish: date | None = strawberry.field(default=strawberry.UNSET,
+        description="Forecast finish date.")
+    actual_start: date | None = strawberry.field(default=strawberry.UNSET,
+        description="When work actually started.")
+    actual_finish: date | None = strawberry.field(default=strawberry.UNSET,
+        description="When work actually finished.")
 
 
 @strawberry.type(description="The result of createProject.")
