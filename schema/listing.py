@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -76,20 +76,27 @@ def ids_of(column: Any, global_ids: Sequence[str] | None, type_name: str,
     return [column.in_(row_ids)]
 
 
+def as_utc(value: Any) -> Any:
+    """A date-time without an offset is read as UTC (our timestamps are all UTC)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
 def between(column: Any, start: date | datetime | None,
             end: date | datetime | None) -> list[ColumnElement[bool]]:
     """``start <= column <= end`` for the bounds given."""
     out = []
     if start is not None:
-        out.append(column >= start)
+        out.append(column >= as_utc(start))
     if end is not None:
-        out.append(column <= end)
+        out.append(column <= as_utc(end))
     return out
 
 
 def since(column: Any, moment: datetime | None) -> list[ColumnElement[bool]]:
     """Rows changed at or after ``moment`` (incremental refresh)."""
-    return [] if moment is None else [column >= moment]
+    return [] if moment is None else [column >= as_utc(moment)]
 
 
 # --- root connections ------------------------------------------------------------------

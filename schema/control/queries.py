@@ -1,17 +1,22 @@
-"""Root status-report lists."""
+"""Root change-request and status-report lists."""
 
 from __future__ import annotations
 
 import strawberry
 
 from schema.context import Info
+from schema.control.arguments import After, Before, First, Last
 from schema.control.filters import (
+    CHANGE_REQUESTS,
     STATUS_REPORTS,
-    StatusReportFilter,
-    StatusReportOrder,
+    ChangeRequestFilterArg,
+    ChangeRequestOrderArg,
+    StatusReportFilterArg,
+    StatusReportOrderArg,
+    change_request_conditions,
     status_report_conditions,
 )
-from schema.control.types import StatusReport
+from schema.control.types import ChangeRequest, StatusReport
 from schema.listing import root_connection
 from schema.pagination import Connection
 
@@ -19,10 +24,18 @@ from schema.pagination import Connection
 @strawberry.type
 class ControlQueries:
     @strawberry.field(description="Status reports across projects; at most 500 per page.")
-    async def status_reports(self, info: Info, filter: StatusReportFilter | None = None,
-                             order_by: list[StatusReportOrder] | None = None,
-                             first: int | None = None, after: str | None = None,
-                             last: int | None = None, before: str | None = None,
+    async def status_reports(self, info: Info, filter: StatusReportFilterArg = None,
+                             order_by: StatusReportOrderArg = None, first: First = None,
+                             after: After = None, last: Last = None, before: Before = None,
                              ) -> Connection[StatusReport]:
         return await root_connection(info, STATUS_REPORTS, status_report_conditions(filter),
+                                     order_by, first, after, last, before)
+
+    @strawberry.field(description="Change requests across projects (default: newest first); "
+                                  "at most 500 per page.")
+    async def change_requests(self, info: Info, filter: ChangeRequestFilterArg = None,
+                              order_by: ChangeRequestOrderArg = None, first: First = None,
+                              after: After = None, last: Last = None, before: Before = None,
+                              ) -> Connection[ChangeRequest]:
+        return await root_connection(info, CHANGE_REQUESTS, change_request_conditions(filter),
                                      order_by, first, after, last, before)

@@ -1,16 +1,35 @@
-"""GraphQL types for status reports."""
+"""GraphQL types for change requests and status reports."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import strawberry
 from strawberry import relay
 
+from policies.resources import Resource
 from schema.context import Info
+from schema.control.enums import ChangeRequestStatus
 from schema.enums import Rag
 from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from server.domain import enums
+from server.domain.portfolio.models import Portfolio as PortfolioRow
+from server.domain.project.models import Project as ProjectRow
+from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow
+
+
+async def project_child_resource(info: Info, resource_type: str, project_id: int,
+                                 row_id: int | None) -> Resource:
+    """A project's child row as the policies see it, through the per-request loaders."""
+    project = await info.context.loaders.by_id(ProjectRow).load(project_id)
+    if project is None:
+        return Resource(resource_type, id=row_id)
+    portfolio = await info.context.loaders.by_id(PortfolioRow).load(project.portfolio_id)
+    return Resource(resource_type, id=row_id, manager_id=project.manager_id,
+                    sponsor_id=project.sponsor_id,
+                    portfolio_owner_id=portfolio.owner_id if portfolio else None)
 
 
 @strawberry.type(description="A project's status for one period; immutable once submitted.")
@@ -36,9 +55,81 @@ class StatusReport(relay.Node):
     async def submitted_by(self, info: Info) -> LazyPerson | None:
         return await load_person(info, self.row.submitted_by_id)
 
+    @strawberry.field(description="Whether the viewer may edit this report now: the policies "
+                                  "allow it and it is not yet submitted (submitted reports "
+                                  "are immutable).")
+    async def viewer_can_update(self, info: Info) -> bool:
+        if self.row.submitted_at is not None:
+            return False
+        return info.context.can("update", await project_child_resource(
+            info, "status_report", self.row.project_id, self.row.id))
+
     @classmethod
     def from_row(cls, row: StatusReportRow) -> StatusReport:
         return cls(id=row.id, period_end=row.period_end, overall=row.overall,  # type: ignore[arg-type]
                    schedule=row.schedule, cost=row.cost, scope=row.scope, risk=row.risk,
                    summary=row.summary, accomplishments=row.accomplishments,
                    next_steps=row.next_steps, submitted_at=row.submitted_at, row=row)
+
+
+@strawberry.type(description="A request to change a project's scope, cost or schedule; "
+                             "drafted and submitted by its manager, decided by its sponsor, "
+                             "its portfolio's owner or the PMO.")
+class ChangeRequest(relay.Node):
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="Short statement of the change.")
+    description: str | None = strawberry.field(description="What changes and why, in Markdown.")
+    cost_impact: Decimal = strawberry.field(
+        description="Change to the budget at completion if approved (negative: a saving).")
+    schedule_impact_days: int = strawberry.field(
+        description="Days the baseline finish moves if approved (negative: earlier).")
+    status: ChangeRequestStatus = strawberry.field(  # type: ignore[valid-type]
+        description="DRAFT, SUBMITTED, APPROVED or REJECTED.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided (UTC).")
+    decision_note: str | None = strawberry.field(description="Why it was decided so.")
+    version: int = strawberry.field(description="Send back with updates (optimistic locking).")
+    created_at: datetime = strawberry.field(description="When it was drafted (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[ChangeRequestRow]
+
+    @strawberry.field(description="The project the change applies to.")
+    async def project(self, info: Info) -> LazyProject | None:
+        return await load_project(info, self.row.project_id)
+
+    @strawberry.field(description="Who drafted the request.")
+    async def requested_by(self, info: Info) -> LazyPerson | None:
+        return await load_person(info, self.row.requested_by_id)
+
+    @strawberry.field(description="Who approved or rejected it.")
+    async def decided_by(self, info: Info) -> LazyPerson | None:
+        return await load_person(info, self.row.decided_by_id)
+
+    async def _may(self, info: Info, action: str, status: enums.ChangeRequestStatus) -> bool:
+        if self.row.status != status:
+            return False
+        return info.context.can(action, await project_child_resource(
+            info, "change_request", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may edit it now: the policies allow it "
+                                  "and it is still a DRAFT.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return await self._may(info, "update", enums.ChangeRequestStatus.DRAFT)
+
+    @strawberry.field(description="Whether the viewer may submit it now: the policies allow it "
+                                  "and it is still a DRAFT.")
+    async def viewer_can_submit(self, info: Info) -> bool:
+        return await self._may(info, "submit", enums.ChangeRequestStatus.DRAFT)
+
+    @strawberry.field(description="Whether the viewer may approve or reject it now: the "
+                                  "policies allow it (the project's sponsor, its portfolio's "
+                                  "owner, the PMO) and it is SUBMITTED.")
+    async def viewer_can_decide(self, info: Info) -> bool:
+        return await self._may(info, "decide", enums.ChangeRequestStatus.SUBMITTED)
+
+    @classmethod
+    def from_row(cls, row: ChangeRequestRow) -> ChangeRequest:
+        return cls(id=row.id, title=row.title, description=row.description,  # type: ignore[arg-type]
+                   cost_impact=row.cost_impact, schedule_impact_days=row.schedule_impact_days,
+                   status=row.status, decided_at=row.decided_at,
+                   decision_note=row.decision_note, version=row.version,
+                   created_at=row.created_at, updated_at=row.updated_at, row=row)

@@ -153,3 +153,15 @@ async def test_a_cursor_for_another_order_is_refused(client: Client) -> None:
         headers={"Authorization": f"Bearer {client.token}"})
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("moment", ["2020-01-01T00:00:00", "2020-01-01T00:00:00+00:00"])
+async def test_updated_since_accepts_times_with_or_without_an_offset(
+    client: Client, moment: str
+) -> None:
+    result = await client("query($m: DateTime!) { projects(filter: {updatedSince: $m}) "
+                          "{ totalCount } }", m=moment)
+    assert result["data"]["projects"]["totalCount"] == 120
+    future = await client("query($m: DateTime!) { projects(filter: {updatedSince: $m}) "
+                          "{ totalCount } }", m="2999-01-01T00:00:00")
+    assert future["data"]["projects"]["totalCount"] == 0

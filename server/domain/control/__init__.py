@@ -1,0 +1,1 @@
+"""Change control and status reporting: change requests and periodic status reports."""
