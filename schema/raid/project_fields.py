@@ -9,8 +9,29 @@ import strawberry
 from schema.context import Info
 from schema.listing import child_connection, filter_key
 from schema.pagination import Connection
-from schema.raid.filters import RISKS, RiskFilter, RiskOrder, risk_conditions
-from schema.raid.types import Risk
+from schema.raid.arguments import After, Before, First, Last
+from schema.raid.filters import (
+    ASSUMPTIONS,
+    DEPENDENCIES,
+    ISSUES,
+    RISKS,
+    AssumptionFilterArg,
+    AssumptionOrderArg,
+    DependencyFilterArg,
+    DependencyOrderArg,
+    IssueFilterArg,
+    IssueOrderArg,
+    RiskFilterArg,
+    RiskOrderArg,
+    assumption_conditions,
+    dependency_conditions,
+    issue_conditions,
+    risk_conditions,
+)
+from schema.raid.types import Assumption, Dependency, Issue, Risk
+from server.domain.raid.models import Assumption as AssumptionRow
+from server.domain.raid.models import Dependency as DependencyRow
+from server.domain.raid.models import Issue as IssueRow
 from server.domain.raid.models import Risk as RiskRow
 
 
@@ -19,10 +40,36 @@ class RaidProjectFields:
     row: strawberry.Private[Any]
 
     @strawberry.field(description="The project's risks (default: highest score first).")
-    async def risks(self, info: Info, filter: RiskFilter | None = None,
-                    order_by: list[RiskOrder] | None = None, first: int | None = None,
-                    after: str | None = None, last: int | None = None,
-                    before: str | None = None) -> Connection[Risk]:
+    async def risks(self, info: Info, filter: RiskFilterArg = None,
+                    order_by: RiskOrderArg = None, first: First = None, after: After = None,
+                    last: Last = None, before: Before = None) -> Connection[Risk]:
         return await child_connection(info, RISKS, RiskRow.project_id, self.row.id,
                                       risk_conditions(filter), filter_key(filter), order_by,
                                       first, after, last, before)
+
+    @strawberry.field(description="The project's issues (default: most severe first).")
+    async def issues(self, info: Info, filter: IssueFilterArg = None,
+                     order_by: IssueOrderArg = None, first: First = None, after: After = None,
+                     last: Last = None, before: Before = None) -> Connection[Issue]:
+        return await child_connection(info, ISSUES, IssueRow.project_id, self.row.id,
+                                      issue_conditions(filter), filter_key(filter), order_by,
+                                      first, after, last, before)
+
+    @strawberry.field(description="The project's assumptions (default: oldest first).")
+    async def assumptions(self, info: Info, filter: AssumptionFilterArg = None,
+                          order_by: AssumptionOrderArg = None, first: First = None,
+                          after: After = None, last: Last = None,
+                          before: Before = None) -> Connection[Assumption]:
+        return await child_connection(info, ASSUMPTIONS, AssumptionRow.project_id, self.row.id,
+                                      assumption_conditions(filter), filter_key(filter),
+                                      order_by, first, after, last, before)
+
+    @strawberry.field(description="What the project depends on: other projects and external "
+                                  "parties (default: soonest needed first).")
+    async def dependencies(self, info: Info, filter: DependencyFilterArg = None,
+                           order_by: DependencyOrderArg = None, first: First = None,
+                           after: After = None, last: Last = None,
+                           before: Before = None) -> Connection[Dependency]:
+        return await child_connection(info, DEPENDENCIES, DependencyRow.from_project_id,
+                                      self.row.id, dependency_conditions(filter),
+                                      filter_key(filter), order_by, first, after, last, before)

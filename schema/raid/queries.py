@@ -7,16 +7,32 @@ import strawberry
 from schema.context import Info
 from schema.listing import root_connection
 from schema.pagination import Connection
-from schema.raid.filters import RISKS, RiskFilter, RiskOrder, risk_conditions
-from schema.raid.types import Risk
+from schema.raid.arguments import After, Before, First, Last
+from schema.raid.filters import (
+    ISSUES,
+    RISKS,
+    IssueFilterArg,
+    IssueOrderArg,
+    RiskFilterArg,
+    RiskOrderArg,
+    issue_conditions,
+    risk_conditions,
+)
+from schema.raid.types import Issue, Risk
 
 
 @strawberry.type
 class RaidQueries:
     @strawberry.field(description="Risks across projects; at most 500 per page.")
-    async def risks(self, info: Info, filter: RiskFilter | None = None,
-                    order_by: list[RiskOrder] | None = None, first: int | None = None,
-                    after: str | None = None, last: int | None = None,
-                    before: str | None = None) -> Connection[Risk]:
+    async def risks(self, info: Info, filter: RiskFilterArg = None,
+                    order_by: RiskOrderArg = None, first: First = None, after: After = None,
+                    last: Last = None, before: Before = None) -> Connection[Risk]:
         return await root_connection(info, RISKS, risk_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Issues across projects; at most 500 per page.")
+    async def issues(self, info: Info, filter: IssueFilterArg = None,
+                     order_by: IssueOrderArg = None, first: First = None, after: After = None,
+                     last: Last = None, before: Before = None) -> Connection[Issue]:
+        return await root_connection(info, ISSUES, issue_conditions(filter), order_by,
                                      first, after, last, before)

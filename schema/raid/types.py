@@ -1,4 +1,5 @@
-"""GraphQL types for risks, and the loaders children use to reach their project and people."""
+"""GraphQL types for the RAID log (risks, issues, assumptions, dependencies) and the loaders
+children use to reach their project and people."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.enums import RiskResponse, RiskStatus
+from server.domain import enums
+from server.domain.governance.models import RiskCategory as RiskCategoryRow
 from server.domain.organisation.models import Person as PersonRow
+from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
+from server.domain.raid.models import Assumption as AssumptionRow
+from server.domain.raid.models import Dependency as DependencyRow
+from server.domain.raid.models import Issue as IssueRow
 from server.domain.raid.models import Risk as RiskRow
 
 if TYPE_CHECKING:
@@ -21,6 +28,11 @@ if TYPE_CHECKING:
 
 LazyProject = Annotated["Project", strawberry.lazy("schema.project.types")]
 LazyPerson = Annotated["Person", strawberry.lazy("schema.organisation.types")]
+
+IssueSeverity = strawberry.enum(enums.IssueSeverity, description="How badly an issue hurts.")
+IssueStatus = strawberry.enum(enums.IssueStatus, description="Where an issue stands.")
+DependencyStatus = strawberry.enum(enums.DependencyStatus,
+                                   description="Whether a dependency is on track.")
 
 
 async def load_project(info: Info, project_id: int) -> Project | None:
@@ -41,6 +53,32 @@ async def load_person(info: Info, person_id: int | None) -> Person | None:
     info.context.require("read", Resource("person"))
     row = await info.context.loaders.by_id(PersonRow).load(person_id)
     return Person.from_row(row) if row else None
+
+
+async def child_resource(info: Info, resource_type: str, project_id: int,
+                         row_id: int | None) -> Resource:
+    """The policy resource for a row of ``project_id``, for ``viewerCan*`` answers."""
+    loaders = info.context.loaders
+    project = await loaders.by_id(ProjectRow).load(project_id)
+    portfolio = await loaders.by_id(PortfolioRow).load(project.portfolio_id) if project else None
+    return Resource(resource_type, id=row_id,
+                    manager_id=project.manager_id if project else None,
+                    sponsor_id=project.sponsor_id if project else None,
+                    portfolio_owner_id=portfolio.owner_id if portfolio else None)
+
+
+@strawberry.type(description="Reference data: a kind of risk (technical, financial, ...).")
+class RiskCategory(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Short unique code, e.g. TECH.")
+    name: str = strawberry.field(description="Display name.")
+    description: str | None = strawberry.field(description="What belongs in this category.")
+    active: bool = strawberry.field(description="Whether new risks may use it.")
+
+    @classmethod
+    def from_row(cls, row: RiskCategoryRow) -> RiskCategory:
+        return cls(id=row.id, code=row.code, name=row.name,  # type: ignore[arg-type]
+                   description=row.description, active=row.active)
 
 
 @strawberry.type(description="A possible event that would hurt a project, scored 1-25.")
@@ -68,6 +106,24 @@ class Risk(relay.Node):
     async def owner(self, info: Info) -> LazyPerson | None:
         return await load_person(info, self.row.owner_id)
 
+    @strawberry.field(description="The kind of risk, from the PMO's reference data.")
+    async def category(self, info: Info) -> RiskCategory | None:
+        if self.row.category_id is None:
+            return None
+        info.context.require("read", Resource("reference_data"))
+        row = await info.context.loaders.by_id(RiskCategoryRow).load(self.row.category_id)
+        return RiskCategory.from_row(row) if row else None
+
+    @strawberry.field(description="Whether the viewer may edit, close or escalate this risk.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "risk", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this risk.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "risk", self.row.project_id, self.row.id))
+
     @classmethod
     def from_row(cls, row: RiskRow) -> Risk:
         return cls(id=row.id, title=row.title, description=row.description,  # type: ignore[arg-type]
@@ -76,3 +132,122 @@ class Risk(relay.Node):
                    status=row.status, response=row.response, response_plan=row.response_plan,
                    due_date=row.due_date, version=row.version, created_at=row.created_at,
                    updated_at=row.updated_at, row=row)
+
+
+@strawberry.type(description="Something that has happened and needs resolving.")
+class Issue(relay.Node):
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="Short statement of the issue.")
+    description: str | None = strawberry.field(description="Details and effect.")
+    severity: IssueSeverity = strawberry.field(description="LOW, MEDIUM, HIGH or CRITICAL.")  # type: ignore[valid-type]
+    status: IssueStatus = strawberry.field(  # type: ignore[valid-type]
+        description="OPEN, IN_PROGRESS, RESOLVED or CLOSED.")
+    due_date: date | None = strawberry.field(description="When it must be resolved by.")
+    resolved_on: date | None = strawberry.field(description="When it was resolved.")
+    resolution: str | None = strawberry.field(description="How it was resolved.")
+    version: int = strawberry.field(description="Send back with updates (optimistic locking).")
+    created_at: datetime = strawberry.field(description="When it was logged (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[IssueRow]
+
+    @strawberry.field(description="The project the issue belongs to.")
+    async def project(self, info: Info) -> LazyProject | None:
+        return await load_project(info, self.row.project_id)
+
+    @strawberry.field(description="Who is resolving it.")
+    async def owner(self, info: Info) -> LazyPerson | None:
+        return await load_person(info, self.row.owner_id)
+
+    @strawberry.field(description="The risk this issue was escalated from, if any.")
+    async def source_risk(self, info: Info) -> Risk | None:
+        if self.row.source_risk_id is None:
+            return None
+        info.context.require("read", Resource("risk"))
+        row = await info.context.loaders.by_id(RiskRow).load(self.row.source_risk_id)
+        return Risk.from_row(row) if row else None
+
+    @strawberry.field(description="Whether the viewer may edit or resolve this issue.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "issue", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this issue.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "issue", self.row.project_id, self.row.id))
+
+    @classmethod
+    def from_row(cls, row: IssueRow) -> Issue:
+        return cls(id=row.id, title=row.title, description=row.description,  # type: ignore[arg-type]
+                   severity=row.severity, status=row.status, due_date=row.due_date,
+                   resolved_on=row.resolved_on, resolution=row.resolution, version=row.version,
+                   created_at=row.created_at, updated_at=row.updated_at, row=row)
+
+
+@strawberry.type(description="Something a project's plan takes as true until validated.")
+class Assumption(relay.Node):
+    id: relay.NodeID[int]
+    text: str = strawberry.field(description="What is assumed.")
+    validated: bool = strawberry.field(description="Whether it has been confirmed.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[AssumptionRow]
+
+    @strawberry.field(description="The project the assumption belongs to.")
+    async def project(self, info: Info) -> LazyProject | None:
+        return await load_project(info, self.row.project_id)
+
+    @strawberry.field(description="Whether the viewer may edit this assumption.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "assumption", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this assumption.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "assumption", self.row.project_id, self.row.id))
+
+    @classmethod
+    def from_row(cls, row: AssumptionRow) -> Assumption:
+        return cls(id=row.id, text=row.text, validated=row.validated,  # type: ignore[arg-type]
+                   created_at=row.created_at, updated_at=row.updated_at, row=row)
+
+
+@strawberry.type(description="What a project needs from another project or an external party.")
+class Dependency(relay.Node):
+    id: relay.NodeID[int]
+    external_name: str | None = strawberry.field(
+        description="The external party depended on (null when it is a project).")
+    description: str | None = strawberry.field(description="What is needed.")
+    needed_by: date | None = strawberry.field(description="When it is needed.")
+    status: DependencyStatus = strawberry.field(  # type: ignore[valid-type]
+        description="OPEN, AT_RISK, MET or BROKEN.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[DependencyRow]
+
+    @strawberry.field(description="The project that depends.")
+    async def from_project(self, info: Info) -> LazyProject | None:
+        return await load_project(info, self.row.from_project_id)
+
+    @strawberry.field(description="The project depended on (null when it is external).")
+    async def to_project(self, info: Info) -> LazyProject | None:
+        if self.row.to_project_id is None:
+            return None
+        return await load_project(info, self.row.to_project_id)
+
+    @strawberry.field(description="Whether the viewer may edit this dependency.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "dependency", self.row.from_project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this dependency.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "dependency", self.row.from_project_id, self.row.id))
+
+    @classmethod
+    def from_row(cls, row: DependencyRow) -> Dependency:
+        return cls(id=row.id, external_name=row.external_name,  # type: ignore[arg-type]
+                   description=row.description, needed_by=row.needed_by, status=row.status,
+                   created_at=row.created_at, updated_at=row.updated_at, row=row)
