@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
 import strawberry
@@ -305,3 +305,15 @@ class OrderSpec:
         if not chosen:
             chosen = [(self.fields[name], desc) for name, desc in self.default]
         return Ordering(tuple(chosen), model.id)
+
+
+# Documented connection arguments, for every list field's signature.
+First = Annotated[int | None, strawberry.argument(
+    description=f"Page forwards: at most this many rows (default {DEFAULT_PAGE_SIZE}, "
+                f"maximum {MAX_PAGE_SIZE}).")]
+After = Annotated[str | None, strawberry.argument(
+    description="Page forwards from this cursor (exclusive): an edge's `cursor`.")]
+Last = Annotated[int | None, strawberry.argument(
+    description=f"Page backwards: at most this many rows (maximum {MAX_PAGE_SIZE}).")]
+Before = Annotated[str | None, strawberry.argument(
+    description="Page backwards from this cursor (exclusive): an edge's `cursor`.")]

@@ -14,10 +14,19 @@ from strawberry.scalars import JSON
 from policies.resources import Resource
 from schema.base import decode_id, to_global_id
 from schema.context import Info
-from schema.control.arguments import After, Before, First, Last, as_utc
 from schema.control.enums import AuditSource
-from schema.listing import ListSpec, root_connection
-from schema.pagination import Connection, OrderDirection, OrderSpec, SortField, bad_input
+from schema.listing import ListSpec, as_utc, root_connection
+from schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    OrderDirection,
+    OrderSpec,
+    SortField,
+    bad_input,
+)
 from schema.raid.types import LazyPerson, load_person
 from server.domain.audit import queries as audit_queries
 from server.domain.audit.models import AuditEvent as AuditEventRow

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
 
-from schema.control.arguments import as_utc
 from schema.control.enums import ChangeRequestStatus
 from schema.control.types import ChangeRequest, StatusReport
 from schema.enums import Rag
-from schema.listing import ListSpec, between, ids_of, one_of, search, since
+from schema.listing import ListSpec, as_utc, between, ids_of, one_of, search, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
 from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow

@@ -8,7 +8,6 @@ from typing import Any
 import strawberry
 
 from schema.context import Info
-from schema.control.arguments import After, Before, First, Last
 from schema.control.filters import (
     CHANGE_REQUESTS,
     STATUS_REPORTS,
@@ -21,7 +20,7 @@ from schema.control.filters import (
 )
 from schema.control.types import ChangeRequest, StatusReport
 from schema.listing import child_connection, filter_key
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow
 

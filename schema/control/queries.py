@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
-from schema.control.arguments import After, Before, First, Last
 from schema.control.filters import (
     CHANGE_REQUESTS,
     STATUS_REPORTS,
@@ -18,7 +17,7 @@ from schema.control.filters import (
 )
 from schema.control.types import ChangeRequest, StatusReport
 from schema.listing import root_connection
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 
 
 @strawberry.type

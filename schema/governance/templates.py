@@ -14,7 +14,16 @@ from strawberry import relay
 from schema.context import Info
 from schema.enums import ApproverRole, DocumentKind
 from schema.listing import ListSpec, one_of, root_connection, search, since
-from schema.pagination import Connection, OrderDirection, OrderSpec, SortField
+from schema.pagination import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    OrderDirection,
+    OrderSpec,
+    SortField,
+)
 from server.domain.governance.models import ChecklistItemTemplate as ChecklistItemTemplateRow
 from server.domain.governance.models import DocumentTemplate as DocumentTemplateRow
 from server.domain.governance.models import GateTemplate as GateTemplateRow
@@ -150,8 +159,8 @@ class GovernanceQueries:
     @strawberry.field(description="Governance templates; at most 500 per page.")
     async def governance_templates(self, info: Info, filter: TemplateFilter | None = None,
                                    order_by: list[TemplateOrder] | None = None,
-                                   first: int | None = None, after: str | None = None,
-                                   last: int | None = None, before: str | None = None,
+                                   first: First = None, after: After = None,
+                                   last: Last = None, before: Before = None,
                                    ) -> Connection[GovernanceTemplate]:
         g: Any = GovernanceTemplateRow
         return await root_connection(
@@ -161,8 +170,8 @@ class GovernanceQueries:
     @strawberry.field(description="Document templates; at most 500 per page.")
     async def document_templates(self, info: Info, filter: TemplateFilter | None = None,
                                  order_by: list[TemplateOrder] | None = None,
-                                 first: int | None = None, after: str | None = None,
-                                 last: int | None = None, before: str | None = None,
+                                 first: First = None, after: After = None,
+                                 last: Last = None, before: Before = None,
                                  ) -> Connection[DocumentTemplate]:
         d: Any = DocumentTemplateRow
         return await root_connection(

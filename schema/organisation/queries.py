@@ -27,7 +27,7 @@ from schema.organisation.lists import (
     program_conditions,
 )
 from schema.organisation.types import Person
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 from schema.portfolio.types import Portfolio
 
 
@@ -35,33 +35,33 @@ from schema.portfolio.types import Portfolio
 class OrganisationQueries:
     @strawberry.field(description="People; at most 500 per page.")
     async def people(self, info: Info, filter: PersonFilter | None = None,
-                     order_by: list[PersonOrder] | None = None, first: int | None = None,
-                     after: str | None = None, last: int | None = None,
-                     before: str | None = None) -> Connection[Person]:
+                     order_by: list[PersonOrder] | None = None, first: First = None,
+                     after: After = None, last: Last = None,
+                     before: Before = None) -> Connection[Person]:
         return await root_connection(info, PEOPLE, person_conditions(filter), order_by,
                                      first, after, last, before)
 
     @strawberry.field(description="Departments; at most 500 per page.")
     async def departments(self, info: Info, filter: DepartmentFilter | None = None,
                           order_by: list[DepartmentOrder] | None = None,
-                          first: int | None = None, after: str | None = None,
-                          last: int | None = None, before: str | None = None,
+                          first: First = None, after: After = None,
+                          last: Last = None, before: Before = None,
                           ) -> Connection[Department]:
         return await root_connection(info, DEPARTMENTS, department_conditions(filter), order_by,
                                      first, after, last, before)
 
     @strawberry.field(description="Portfolios; at most 500 per page.")
     async def portfolios(self, info: Info, filter: PortfolioFilter | None = None,
-                         order_by: list[PortfolioOrder] | None = None, first: int | None = None,
-                         after: str | None = None, last: int | None = None,
-                         before: str | None = None) -> Connection[Portfolio]:
+                         order_by: list[PortfolioOrder] | None = None, first: First = None,
+                         after: After = None, last: Last = None,
+                         before: Before = None) -> Connection[Portfolio]:
         return await root_connection(info, PORTFOLIOS, portfolio_conditions(filter), order_by,
                                      first, after, last, before)
 
     @strawberry.field(description="Programs; at most 500 per page.")
     async def programs(self, info: Info, filter: ProgramFilter | None = None,
-                       order_by: list[ProgramOrder] | None = None, first: int | None = None,
-                       after: str | None = None, last: int | None = None,
-                       before: str | None = None) -> Connection[Program]:
+                       order_by: list[ProgramOrder] | None = None, first: First = None,
+                       after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[Program]:
         return await root_connection(info, PROGRAMS, program_conditions(filter), order_by,
                                      first, after, last, before)

@@ -12,7 +12,7 @@ from policies.resources import Resource
 from schema.context import Info
 from schema.listing import child_connection, filter_key
 from schema.organisation.types import Person
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 
@@ -43,8 +43,8 @@ class Portfolio(relay.Node):
                        order_by: list[Annotated[ProjectOrder,
                                                 strawberry.lazy("schema.project.filters")]]
                        | None = None,
-                       first: int | None = None, after: str | None = None,
-                       last: int | None = None, before: str | None = None,
+                       first: First = None, after: After = None,
+                       last: Last = None, before: Before = None,
                        ) -> Connection[Annotated[Project, strawberry.lazy("schema.project.types")]]:
         from schema.project.filters import PROJECTS, project_conditions
         from server.domain.project.models import Project as ProjectRow

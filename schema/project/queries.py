@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.listing import root_connection
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 from schema.project.filters import PROJECTS, ProjectFilter, ProjectOrder, project_conditions
 from schema.project.types import Project
 
@@ -15,8 +15,8 @@ from schema.project.types import Project
 class ProjectQueries:
     @strawberry.field(description="Projects, filtered and ordered; at most 500 per page.")
     async def projects(self, info: Info, filter: ProjectFilter | None = None,
-                       order_by: list[ProjectOrder] | None = None, first: int | None = None,
-                       after: str | None = None, last: int | None = None,
-                       before: str | None = None) -> Connection[Project]:
+                       order_by: list[ProjectOrder] | None = None, first: First = None,
+                       after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[Project]:
         return await root_connection(info, PROJECTS, project_conditions(filter), order_by,
                                      first, after, last, before)

@@ -16,7 +16,7 @@ from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
 from schema.governance.types import ProjectGate
 from schema.listing import child_connection
 from schema.organisation.types import Person
-from schema.pagination import Connection
+from schema.pagination import After, Before, Connection, First, Last
 from schema.portfolio.types import Portfolio
 from schema.raid.project_fields import RaidProjectFields
 from schema.resource.project_fields import ResourceProjectFields
@@ -81,8 +81,8 @@ class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields, re
 
     @strawberry.field(description="The project's stage gates (default: in sequence).")
     async def gates(self, info: Info, order_by: list[ProjectGateOrder] | None = None,
-                    first: int | None = None, after: str | None = None,
-                    last: int | None = None, before: str | None = None,
+                    first: First = None, after: After = None,
+                    last: Last = None, before: Before = None,
                     ) -> Connection[ProjectGate]:
         return await child_connection(info, PROJECT_GATES, ProjectGateRow.project_id,
                                       self.row.id, [], None, order_by, first, after, last, before)

@@ -8,8 +8,7 @@ import strawberry
 
 from schema.context import Info
 from schema.listing import child_connection, filter_key
-from schema.pagination import Connection
-from schema.raid.arguments import After, Before, First, Last
+from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.filters import (
     ASSUMPTIONS,
     DEPENDENCIES,

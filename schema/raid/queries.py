@@ -6,8 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.listing import root_connection
-from schema.pagination import Connection
-from schema.raid.arguments import After, Before, First, Last
+from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.filters import (
     ISSUES,
     RISKS,
