@@ -81,3 +81,57 @@ def test_subscribing_to_a_bad_portfolio_id_is_an_error(
             "query": SUBSCRIBE, "variables": {"p": world.gid("Project", world.alice_project)}}})
         message = ws.receive_json()
         assert message["type"] == "error" or message["payload"].get("errors")
+
+
+def subscribe(ws: Any, world: World, who: str, query: str) -> None:
+    ws.send_json({"type": "connection_init", "payload": {"Authorization": bearer(world, who)}})
+    assert ws.receive_json()["type"] == "connection_ack"
+    ws.send_json({"id": "s1", "type": "subscribe", "payload": {
+        "query": query, "variables": {"p": world.gid("Portfolio", world.portfolio)}}})
+
+
+def call(client: TestClient, world: World, who: str, query: str, **variables: Any) -> Any:
+    response = client.post("/graphql", headers={"Authorization": bearer(world, who)},
+                           json={"query": query, "variables": variables})
+    return response.json()
+
+
+def test_status_report_submitted_reaches_portfolio_subscribers(
+    live: tuple[TestClient, Any], world: World
+) -> None:
+    client, app = live
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        subscribe(ws, world, "ana", "subscription($p: ID!) { statusReportSubmitted("
+                                    "portfolioId: $p) { periodEnd overall } }")
+        wait_for_subscriber(app)
+        result = call(client, world, "alice", """mutation($input: SubmitStatusReportInput!) {
+            submitStatusReport(input: $input) { userErrors { code } } }""", input={
+            "projectId": world.gid("Project", world.alice_project), "periodEnd": "2026-03-31",
+            "overall": "AMBER", "schedule": "GREEN", "cost": "AMBER", "scope": "GREEN",
+            "risk": "RED", "summary": "Slipped a week"})
+        assert result["data"]["submitStatusReport"]["userErrors"] == []
+        message = ws.receive_json()
+        assert message["payload"]["data"]["statusReportSubmitted"] == {
+            "periodEnd": "2026-03-31", "overall": "AMBER"}
+
+
+def test_risk_escalated_reaches_portfolio_subscribers(
+    live: tuple[TestClient, Any], world: World
+) -> None:
+    client, app = live
+    created = call(client, world, "alice", """mutation($input: CreateRiskInput!) {
+        createRisk(input: $input) { risk { id } userErrors { code } } }""", input={
+        "projectId": world.gid("Project", world.alice_project), "title": "Vendor late",
+        "probability": 4, "impact": 5})
+    risk_id = created["data"]["createRisk"]["risk"]["id"]
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        subscribe(ws, world, "carol", "subscription($p: ID!) { riskEscalated(portfolioId: $p) "
+                                      "{ title status } }")
+        wait_for_subscriber(app)
+        escalated = call(client, world, "alice", """mutation($input: EscalateRiskInput!) {
+            escalateRisk(input: $input) { userErrors { code } } }""",
+                         input={"id": risk_id, "version": 1})
+        assert escalated["data"]["escalateRisk"]["userErrors"] == []
+        message = ws.receive_json()
+        assert message["payload"]["data"]["riskEscalated"] == {"title": "Vendor late",
+                                                               "status": "OCCURRED"}
