@@ -9,11 +9,12 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.resource.person_fields import ResourcePersonFields
 from server.domain.organisation.models import Person as PersonRow
 
 
 @strawberry.type(description="Someone who works on, manages, sponsors or reports on projects.")
-class Person(relay.Node):
+class Person(ResourcePersonFields, relay.Node):
     id: relay.NodeID[int]
     full_name: str = strawberry.field(description="Display name.")
     title: str | None = strawberry.field(description="Job title.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
@@ -14,7 +14,7 @@ from schema.context import Info
 from schema.enums import MilestoneStatus
 from schema.listing import ListSpec, between, one_of, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyProject, load_project
+from schema.raid.types import LazyProject, child_resource, load_project
 from server.domain.project.models import Milestone as MilestoneRow
 
 
@@ -27,6 +27,7 @@ class Milestone(relay.Node):
     forecast_date: date | None = strawberry.field(description="Latest forecast.")
     actual_date: date | None = strawberry.field(description="When it was reached.")
     status: MilestoneStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    created_at: datetime = strawberry.field(description="When it was added (UTC).")
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[MilestoneRow]
 
@@ -34,12 +35,22 @@ class Milestone(relay.Node):
     async def project(self, info: Info) -> LazyProject | None:
         return await load_project(info, self.row.project_id)
 
+    @strawberry.field(description="Whether the viewer may edit this milestone.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "milestone", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this milestone.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "milestone", self.row.project_id, self.row.id))
+
     @classmethod
     def from_row(cls, row: MilestoneRow) -> Milestone:
         return cls(id=row.id, name=row.name, planned_date=row.planned_date,  # type: ignore[arg-type]
                    baseline_date=row.baseline_date, forecast_date=row.forecast_date,
-                   actual_date=row.actual_date, status=row.status, updated_at=row.updated_at,
-                   row=row)
+                   actual_date=row.actual_date, status=row.status, created_at=row.created_at,
+                   updated_at=row.updated_at, row=row)
 
 
 @strawberry.enum(description="Fields milestones can be ordered by (ties broken by id).")
@@ -47,6 +58,7 @@ class MilestoneOrderField(Enum):
     PLANNED_DATE = "PLANNED_DATE"
     NAME = "NAME"
     STATUS = "STATUS"
+    UPDATED_AT = "UPDATED_AT"
 
 
 @strawberry.input(description="One ordering term for milestones.")
@@ -81,6 +93,12 @@ MILESTONES = ListSpec(
         "PLANNED_DATE": SortField("PLANNED_DATE", MilestoneRow.planned_date),
         "NAME": SortField("NAME", MilestoneRow.name),
         "STATUS": SortField("STATUS", MilestoneRow.status),
+        "UPDATED_AT": SortField("UPDATED_AT", MilestoneRow.updated_at),
     }, default=[("PLANNED_DATE", False)]),
     Milestone.from_row,
 )
+
+MilestoneFilterArg = Annotated[MilestoneFilter | None, strawberry.argument(
+    description="Which milestones to list; all given conditions must hold.")]
+MilestoneOrderArg = Annotated[list[MilestoneOrder] | None, strawberry.argument(
+    description="Sort terms in priority order (default: by planned date).")]

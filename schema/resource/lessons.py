@@ -1,0 +1,154 @@
+"""GraphQL type, filter and ordering for lessons learned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import strawberry
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from strawberry import relay
+
+from schema.context import Info
+from schema.listing import ListSpec, ids_of, one_of, search, since
+from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.raid.types import LazyProject, load_project
+from server.domain import enums
+from server.domain.knowledge.models import Lesson as LessonRow
+
+LessonImpact = strawberry.enum(enums.LessonImpact,
+                               description="Whether a lesson comes from something that went "
+                                           "well or badly.")
+
+
+@strawberry.type(description="What happened on a project and what to do next time.")
+class Lesson(relay.Node):
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="The lesson in a line.")
+    category: str = strawberry.field(description="Area it concerns (e.g. Planning, Vendors).")
+    what_happened: str = strawberry.field(description="What happened, in Markdown.")
+    recommendation: str = strawberry.field(description="What to do next time, in Markdown.")
+    impact: LessonImpact = strawberry.field(description="POSITIVE or NEGATIVE.")  # type: ignore[valid-type]
+    tags: list[str] = strawberry.field(description="Keywords, trimmed and in lower case.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+    row: strawberry.Private[LessonRow]
+
+    @strawberry.field(description="The project the lesson was learned on.")
+    async def project(self, info: Info) -> LazyProject | None:
+        if self.row.project_id is None:
+            return None
+        return await load_project(info, self.row.project_id)
+
+    @classmethod
+    def from_row(cls, row: LessonRow) -> Lesson:
+        return cls(id=row.id, title=row.title, category=row.category,  # type: ignore[arg-type]
+                   what_happened=row.what_happened, recommendation=row.recommendation,
+                   impact=row.impact, tags=list(row.tags or []), created_at=row.created_at,
+                   updated_at=row.updated_at, row=row)
+
+
+class _json_array_has_any(FunctionElement[bool]):  # noqa: N801 (an SQL function)
+    """``column`` (a JSON array of strings) holds any of the given values."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "json_array_has_any"
+
+
+def _render(element: Any, compiler: SQLCompiler, elements_of: str, **kw: Any) -> str:
+    column, *values = list(element.clauses)
+    wanted = ", ".join(compiler.process(v, **kw) for v in values)
+    return (f"EXISTS (SELECT 1 FROM {elements_of}({compiler.process(column, **kw)}) AS tag"
+            f" WHERE tag.value IN ({wanted}))")
+
+
+@compiles(_json_array_has_any)
+def _compile_sqlite(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return _render(element, compiler, "json_each", **kw)
+
+
+@compiles(_json_array_has_any, "postgresql")
+def _compile_postgresql(element: Any, compiler: SQLCompiler, **kw: Any) -> str:
+    return _render(element, compiler, "jsonb_array_elements_text", **kw)
+
+
+def any_tag(column: Any, tags: Sequence[str] | None) -> list[ColumnElement[bool]]:
+    """Rows whose JSON ``column`` holds any of ``tags`` (compared trimmed, in lower case)."""
+    if tags is None:
+        return []
+    wanted = sorted({t.strip().lower() for t in tags if t.strip()})
+    if not wanted:
+        return [sa.false()]
+    return [_json_array_has_any(column, *(sa.literal(t, sa.String) for t in wanted))]
+
+
+@strawberry.enum(description="Fields lessons can be ordered by (ties broken by id).")
+class LessonOrderField(Enum):
+    CREATED_AT = "CREATED_AT"
+    UPDATED_AT = "UPDATED_AT"
+    TITLE = "TITLE"
+    CATEGORY = "CATEGORY"
+    IMPACT = "IMPACT"
+
+
+@strawberry.input(description="One ordering term for lessons.")
+class LessonOrder:
+    field: LessonOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC,
+                                                 description="ASC or DESC.")
+
+
+@strawberry.input(description="Which lessons to list; all given conditions must hold.")
+class LessonFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Text in the title, what happened or the recommendation.")
+    category: list[str] | None = strawberry.field(default=None,
+                                                  description="Any of these categories.")
+    impact: list[LessonImpact] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these impacts.")
+    tags: list[str] | None = strawberry.field(default=None,
+                                              description="Tagged with any of these tags.")
+    project_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Learned on any of these projects.")
+    updated_since: datetime | None = strawberry.field(
+        default=None, description="Changed at or after this time (incremental refresh).")
+
+
+def lesson_conditions(f: LessonFilter | None) -> list[ColumnElement[bool]]:
+    """SQL conditions for a lesson filter."""
+    if f is None:
+        return []
+    lesson: Any = LessonRow
+    return [
+        *search(f.search, lesson.title, lesson.what_happened, lesson.recommendation),
+        *one_of(lesson.category, f.category),
+        *one_of(lesson.impact, f.impact),
+        *any_tag(lesson.tags, f.tags),
+        *ids_of(lesson.project_id, f.project_ids, "Project", "projectIds"),
+        *since(lesson.updated_at, f.updated_since),
+    ]
+
+
+LESSONS = ListSpec(
+    LessonRow, "lesson",
+    OrderSpec({
+        "CREATED_AT": SortField("CREATED_AT", LessonRow.created_at),
+        "UPDATED_AT": SortField("UPDATED_AT", LessonRow.updated_at),
+        "TITLE": SortField("TITLE", LessonRow.title),
+        "CATEGORY": SortField("CATEGORY", LessonRow.category),
+        "IMPACT": SortField("IMPACT", LessonRow.impact),
+    }, default=[("CREATED_AT", True)]),
+    Lesson.from_row,
+)
+
+LessonFilterArg = Annotated[LessonFilter | None, strawberry.argument(
+    description="Which lessons to list; all given conditions must hold.")]
+LessonOrderArg = Annotated[list[LessonOrder] | None, strawberry.argument(
+    description="Sort terms in priority order (default: newest first).")]

@@ -1,0 +1,60 @@
+"""Root lists of delivery data: lessons, strategic objectives and cost entries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.listing import root_connection
+from schema.pagination import After, Before, Connection, First, Last
+from schema.resource.costs import (
+    COST_ENTRIES,
+    CostEntry,
+    CostEntryFilterArg,
+    CostEntryOrderArg,
+    cost_entry_conditions,
+)
+from schema.resource.lessons import (
+    LESSONS,
+    Lesson,
+    LessonFilterArg,
+    LessonOrderArg,
+    lesson_conditions,
+)
+from schema.resource.objectives import (
+    STRATEGIC_OBJECTIVES,
+    StrategicObjective,
+    StrategicObjectiveFilterArg,
+    StrategicObjectiveOrderArg,
+    strategic_objective_conditions,
+)
+
+
+@strawberry.type
+class ResourceQueries:
+    @strawberry.field(description="Lessons learned across projects, searchable; at most 500 "
+                                  "per page (default: newest first).")
+    async def lessons(self, info: Info, filter: LessonFilterArg = None,
+                      order_by: LessonOrderArg = None, first: First = None, after: After = None,
+                      last: Last = None, before: Before = None) -> Connection[Lesson]:
+        return await root_connection(info, LESSONS, lesson_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Strategic objectives projects align with; at most 500 per "
+                                  "page (default: by code).")
+    async def objectives(self, info: Info, filter: StrategicObjectiveFilterArg = None,
+                         order_by: StrategicObjectiveOrderArg = None, first: First = None,
+                         after: After = None, last: Last = None, before: Before = None,
+                         ) -> Connection[StrategicObjective]:
+        return await root_connection(info, STRATEGIC_OBJECTIVES,
+                                     strategic_objective_conditions(filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Actual costs across projects, as flat rows for reporting; "
+                                  "at most 500 per page (default: latest first).")
+    async def cost_entries(self, info: Info, filter: CostEntryFilterArg = None,
+                           order_by: CostEntryOrderArg = None, first: First = None,
+                           after: After = None, last: Last = None, before: Before = None,
+                           ) -> Connection[CostEntry]:
+        return await root_connection(info, COST_ENTRIES, cost_entry_conditions(filter),
+                                     order_by, first, after, last, before)
