@@ -15,3 +15,5 @@ GateStatus = strawberry.enum(enums.GateStatus, description="Where a stage gate s
 GateDecision = strawberry.enum(enums.GateDecision, description="A gate's decision.")
 ApproverRole = strawberry.enum(enums.ApproverRole, description="Who decides a gate.")
 DocumentKind = strawberry.enum(enums.DocumentKind, description="What a document template is for.")
+Engagement = strawberry.enum(enums.Engagement, description="How engaged a stakeholder is.")
+EvmMetric = strawberry.enum(enums.EvmMetric, description="An earned-value index.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -10,8 +11,14 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.enums import ApproverRole, GateDecision, GateStatus
+from schema.listing import child_connection
+from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
 from server.domain.governance.models import ProjectGate as ProjectGateRow
+
+if TYPE_CHECKING:
+    from schema.governance.reference import ProjectChecklistItem
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
 
@@ -48,6 +55,16 @@ class ProjectGate(relay.Node):
                         sponsor_id=project.sponsor_id if project else None,
                         portfolio_owner_id=portfolio.owner_id if portfolio else None,
                         approver_role=self.row.approver_role.value)
+
+    @strawberry.field(description="The gate's checklist, in order.")
+    async def checklist(self, info: Info, first: First = None, after: After = None,
+                        last: Last = None, before: Before = None,
+                        ) -> Connection[Annotated[ProjectChecklistItem,
+                                                  strawberry.lazy("schema.governance.reference")]]:
+        from schema.governance.reference import CHECKLIST_ITEMS
+
+        return await child_connection(info, CHECKLIST_ITEMS, ChecklistItemRow.project_gate_id,
+                                      self.row.id, [], None, None, first, after, last, before)
 
     @strawberry.field(description="Whether the viewer may submit this gate for decision.")
     async def viewer_can_submit(self, info: Info) -> bool:

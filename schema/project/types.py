@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,21 +14,40 @@ from schema.context import Info
 from schema.control.project_fields import ControlProjectFields
 from schema.enums import ProjectStatus, Rag
 from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
+from schema.governance.reference import ProjectType
+from schema.governance.templates import GovernanceTemplate
 from schema.governance.types import ProjectGate
 from schema.listing import child_connection
+from schema.organisation.lists import Department, Program
 from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
 from schema.portfolio.types import Portfolio
+from schema.project.history import HistoryProjectFields
 from schema.raid.project_fields import RaidProjectFields
 from schema.resource.project_fields import ResourceProjectFields
+from server.domain.governance.models import GovernanceTemplate as GovernanceTemplateRow
 from server.domain.governance.models import ProjectGate as ProjectGateRow
+from server.domain.governance.models import ProjectType as ProjectTypeRow
+from server.domain.organisation.models import Department as DepartmentRow
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
+from server.domain.portfolio.models import Program as ProgramRow
 from server.domain.project.models import Project as ProjectRow
 
 
+async def _by_id(info: Info, resource_type: str, model: Any, row_id: int | None,
+                 convert: Any) -> Any:
+    """A referenced object through the per-request loader, if the caller may read its type."""
+    if row_id is None:
+        return None
+    info.context.require("read", Resource(resource_type))
+    row = await info.context.loaders.by_id(model).load(row_id)
+    return convert(row) if row else None
+
+
 @strawberry.type(description="A project under PMO governance.")
-class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields, relay.Node):
+class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
+              HistoryProjectFields, relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")
     name: str = strawberry.field(description="Display name.")
@@ -64,6 +84,25 @@ class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields, re
         info.context.require("read", Resource("portfolio"))
         row = await self._portfolio_row(info)
         return Portfolio.from_row(row) if row else None
+
+    @strawberry.field(description="The program the project belongs to, if any.")
+    async def program(self, info: Info) -> Program | None:
+        return await _by_id(info, "program", ProgramRow, self.row.program_id, Program.from_row)
+
+    @strawberry.field(description="The owning department.")
+    async def department(self, info: Info) -> Department | None:
+        return await _by_id(info, "department", DepartmentRow, self.row.department_id,
+                            Department.from_row)
+
+    @strawberry.field(description="The kind of project (reference data).")
+    async def project_type(self, info: Info) -> ProjectType | None:
+        return await _by_id(info, "reference_data", ProjectTypeRow, self.row.project_type_id,
+                            ProjectType.from_row)
+
+    @strawberry.field(description="The governance template whose gates the project follows.")
+    async def governance_template(self, info: Info) -> GovernanceTemplate | None:
+        return await _by_id(info, "governance_template", GovernanceTemplateRow,
+                            self.row.governance_template_id, GovernanceTemplate.from_row)
 
     @strawberry.field(description="The project manager.")
     async def manager(self, info: Info) -> Person | None:
