@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import fields as dataclass_fields
 from typing import Any, TypeVar
 
 import strawberry
@@ -71,6 +72,30 @@ def input_id(value: str | None, *, expected: str, field: str) -> int | None:
     if decoded is None:
         raise DomainError.one(field, f"not a valid {expected} id", ErrorCode.INVALID)
     return decoded[1]
+
+
+def camel(name: str) -> str:
+    """The API name of a model field: ``project_id`` -> ``projectId``."""
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def input_values(data: Any, id_fields: dict[str, str], *,
+                 skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A Strawberry input's given fields as service values (fields left out stay out).
+
+    ``id_fields`` maps fields holding global ids to the node type they must name; they are
+    decoded to row ids, and a foreign or malformed id is an ``INVALID`` user error.
+    """
+    values: dict[str, Any] = {}
+    for item in dataclass_fields(data):
+        value = getattr(data, item.name)
+        if value is strawberry.UNSET or item.name in skip:
+            continue
+        if item.name in id_fields:
+            value = input_id(value, expected=id_fields[item.name], field=camel(item.name))
+        values[item.name] = value
+    return values
 
 
 async def run_mutation(

@@ -3,7 +3,6 @@ transaction each."""
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from schema.base import UserError, input_id
+from schema.base import UserError, input_id, input_values
 from schema.context import Info
 from schema.control.types import ChangeRequest, StatusReport
 from schema.enums import Rag
@@ -22,22 +21,8 @@ from server.domain.errors import DomainError, ErrorCode
 _ID_FIELDS = {"project_id": "Project"}
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 def _values(data: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The input's set fields as service values, global ids decoded."""
-    values: dict[str, Any] = {}
-    for item in fields(data):
-        value = getattr(data, item.name)
-        if value is strawberry.UNSET or item.name in skip:
-            continue
-        if item.name in _ID_FIELDS:
-            value = input_id(value, expected=_ID_FIELDS[item.name], field=_camel(item.name))
-        values[item.name] = value
-    return values
+    return input_values(data, _ID_FIELDS, skip=skip)
 
 
 def _change_request_id(value: str) -> int:

@@ -8,28 +8,13 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from policies.resources import Resource
 from schema.context import Info
 from schema.control.enums import ChangeRequestStatus
 from schema.enums import Rag
-from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from schema.raid.types import LazyPerson, LazyProject, child_resource, load_person, load_project
 from server.domain import enums
-from server.domain.portfolio.models import Portfolio as PortfolioRow
-from server.domain.project.models import Project as ProjectRow
 from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow
-
-
-async def project_child_resource(info: Info, resource_type: str, project_id: int,
-                                 row_id: int | None) -> Resource:
-    """A project's child row as the policies see it, through the per-request loaders."""
-    project = await info.context.loaders.by_id(ProjectRow).load(project_id)
-    if project is None:
-        return Resource(resource_type, id=row_id)
-    portfolio = await info.context.loaders.by_id(PortfolioRow).load(project.portfolio_id)
-    return Resource(resource_type, id=row_id, manager_id=project.manager_id,
-                    sponsor_id=project.sponsor_id,
-                    portfolio_owner_id=portfolio.owner_id if portfolio else None)
 
 
 @strawberry.type(description="A project's status for one period; immutable once submitted.")
@@ -61,7 +46,7 @@ class StatusReport(relay.Node):
     async def viewer_can_update(self, info: Info) -> bool:
         if self.row.submitted_at is not None:
             return False
-        return info.context.can("update", await project_child_resource(
+        return info.context.can("update", await child_resource(
             info, "status_report", self.row.project_id, self.row.id))
 
     @classmethod
@@ -107,7 +92,7 @@ class ChangeRequest(relay.Node):
     async def _may(self, info: Info, action: str, status: enums.ChangeRequestStatus) -> bool:
         if self.row.status != status:
             return False
-        return info.context.can(action, await project_child_resource(
+        return info.context.can(action, await child_resource(
             info, "change_request", self.row.project_id, self.row.id))
 
     @strawberry.field(description="Whether the viewer may edit it now: the policies allow it "

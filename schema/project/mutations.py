@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from schema.base import UserError, input_id
+from schema.base import UserError, input_id, input_values
 from schema.context import Info
 from schema.enums import Rag
 from schema.project.types import Project
@@ -24,22 +23,8 @@ _ID_FIELDS = {
 }
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 def _values(data: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The input's set fields as service values, global ids decoded."""
-    values: dict[str, Any] = {}
-    for item in fields(data):
-        value = getattr(data, item.name)
-        if value is strawberry.UNSET or item.name in skip:
-            continue
-        if item.name in _ID_FIELDS:
-            value = input_id(value, expected=_ID_FIELDS[item.name], field=_camel(item.name))
-        values[item.name] = value
-    return values
+    return input_values(data, _ID_FIELDS, skip=skip)
 
 
 @strawberry.input(description="Fields of a project that both create and update accept.")

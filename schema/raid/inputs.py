@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
 import strawberry
 
-from schema.base import UserError, input_id
+from schema.base import UserError, input_id, input_values
 from schema.enums import RiskResponse, RiskStatus
 from schema.raid.types import (
     Assumption,
@@ -28,22 +27,9 @@ ID_FIELDS = {
 }
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 def values(data: Any, *, skip: tuple[str, ...] = ("id", "version")) -> dict[str, Any]:
     """The input's given fields as service values, global ids decoded (INVALID if foreign)."""
-    out: dict[str, Any] = {}
-    for item in fields(data):
-        value = getattr(data, item.name)
-        if value is strawberry.UNSET or item.name in skip:
-            continue
-        if item.name in ID_FIELDS:
-            value = input_id(value, expected=ID_FIELDS[item.name], field=_camel(item.name))
-        out[item.name] = value
-    return out
+    return input_values(data, ID_FIELDS, skip=skip)
 
 
 def row_id(value: str, type_name: str) -> int:

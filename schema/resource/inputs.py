@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 
-from schema.base import input_id
+from schema.base import input_values
 from schema.enums import MilestoneStatus
 from schema.resource.costs import CostCategory
 from schema.resource.lessons import LessonImpact
@@ -18,22 +17,9 @@ from schema.resource.lessons import LessonImpact
 ID_FIELDS = {"project_id": "Project", "person_id": "Person", "owner_id": "Person"}
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 def values_of(data: Any, *, skip: tuple[str, ...] = ("id",)) -> dict[str, Any]:
     """The input's given fields as service values, global ids decoded (UNSET left out)."""
-    values: dict[str, Any] = {}
-    for item in fields(data):
-        value = getattr(data, item.name)
-        if value is strawberry.UNSET or item.name in skip:
-            continue
-        if item.name in ID_FIELDS:
-            value = input_id(value, expected=ID_FIELDS[item.name], field=_camel(item.name))
-        values[item.name] = value
-    return values
+    return input_values(data, ID_FIELDS, skip=skip)
 
 
 def _opt(description: str) -> Any:
