@@ -16,6 +16,10 @@ def _manager(sub: Subject, obj: Resource) -> bool:
     return obj.manager_id is not None and obj.manager_id == sub.person_id
 
 
+def _recipient(sub: Subject, obj: Resource) -> bool:
+    return obj.recipient_id is not None and obj.recipient_id == sub.person_id
+
+
 def _sponsor_or_portfolio_owner(sub: Subject, obj: Resource) -> bool:
     return sub.person_id in {obj.sponsor_id, obj.portfolio_owner_id}
 
@@ -27,6 +31,7 @@ def _executive_gate_of_sponsor_or_owner(sub: Subject, obj: Resource) -> bool:
 CONDITIONS: dict[str, Callable[[Subject, Resource], bool]] = {
     "always": lambda sub, obj: True,
     "manager": _manager,
+    "recipient": _recipient,
     "sponsor_or_portfolio_owner": _sponsor_or_portfolio_owner,
     "executive_gate_of_sponsor_or_owner": _executive_gate_of_sponsor_or_owner,
 }
@@ -34,6 +39,7 @@ CONDITIONS: dict[str, Callable[[Subject, Resource], bool]] = {
 DESCRIPTIONS = {
     "always": "always",
     "manager": "the caller manages the project",
+    "recipient": "the row is the caller's own (a notification they receive, their preferences)",
     "sponsor_or_portfolio_owner": "the caller sponsors the project or owns its portfolio",
     "executive_gate_of_sponsor_or_owner":
         "an executive gate, and the caller sponsors the project or owns its portfolio",

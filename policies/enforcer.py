@@ -94,6 +94,7 @@ def _relationship_only(subject: Subject, resource: Resource) -> Resource:
         sponsor_id=me if resource.sponsor_id == me else None,
         portfolio_owner_id=me if resource.portfolio_owner_id == me else None,
         approver_role=resource.approver_role,
+        recipient_id=me if resource.recipient_id == me else None,
     )
 
 

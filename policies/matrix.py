@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policies.enforcer import Authorizer, offline_authorizer
-from policies.resources import ACTIONS, PROJECT_CHILDREN, RESOURCE_TYPES, ROLES, Resource, Subject
+from policies.resources import (
+    ACTIONS,
+    PERSONAL,
+    PROJECT_CHILDREN,
+    RESOURCE_TYPES,
+    ROLES,
+    Resource,
+    Subject,
+)
 
 README_PATH = Path(__file__).parent / "README.md"
 
@@ -28,9 +36,12 @@ _SOMEONE_ELSE = 1_000
 # Relationship probes for a project or a project's child, in the order cells list them.
 # ``portfolio_owner`` is shown as "owner": the caller owns the project's portfolio.
 RELATIONSHIPS = ("manager", "sponsor", "portfolio_owner", "unrelated")
+# Relationship probes for a personal row (a notification, a preference): the caller's own
+# or somebody else's.
+PERSONAL_RELATIONSHIPS = ("recipient", "unrelated")
 _LABELS = {
     "manager": "manager", "sponsor": "sponsor", "portfolio_owner": "owner",
-    "unrelated": "unrelated",
+    "recipient": "own", "unrelated": "unrelated",
 }
 APPROVER_ROLES = ("executive", "pmo")
 
@@ -54,12 +65,15 @@ the GraphQL API, the admin console and the services all ask the same `Authorizer
   Restricted fields are resource types of their own (`person.email`, `person.cost_rate`).
 - A rule applies only when its **condition** holds. Conditions are named relationships,
   defined once in `conditions.py`: `always`; `manager` (the caller manages the project);
-  `sponsor_or_portfolio_owner`; `executive_gate_of_sponsor_or_owner` (the gate's approver
-  role is executive and the caller sponsors the project or owns its portfolio). A project,
-  and every row that belongs to a project, carries that project's `manager_id` and
-  `sponsor_id` and its portfolio's `portfolio_owner_id`; a gate also its `approver_role`.
-  So "a pm writes only projects they manage" is the condition `manager` on the pm's write
-  rules.
+  `recipient` (the row is the caller's own: a notification they receive, their
+  notification preferences); `sponsor_or_portfolio_owner`;
+  `executive_gate_of_sponsor_or_owner` (the gate's approver role is executive and the
+  caller sponsors the project or owns its portfolio). A project, and every row that belongs
+  to a project, carries that project's `manager_id` and `sponsor_id` and its portfolio's
+  `portfolio_owner_id`; a gate also its `approver_role`; a notification or a notification
+  preference carries the `recipient_id` of the person it belongs to. So "a pm writes only
+  projects they manage" is the condition `manager` on the pm's write rules, and "everyone
+  reads only their own notifications" is the condition `recipient` on the read rules.
 - Anything not allowed by some rule is refused; an unauthenticated caller gets nothing.
 
 ## Role assignments
@@ -76,7 +90,8 @@ without a restart.
 
 Rows are resource types, columns actions; a cell lists the roles that may. A role alone
 means always; in brackets, only when the caller is the project's **manager**, its
-**sponsor**, or the **owner** of its portfolio; "executive gates" means only gates whose
+**sponsor**, or the **owner** of its portfolio, or only for the caller's **own** rows
+(notifications and notification preferences); "executive gates" means only gates whose
 `approver_role` is `executive`. — means nobody.
 """
 
@@ -91,6 +106,8 @@ class Probe:
 
 def probes(resource_type: str) -> list[Probe]:
     """The situations that can change the answer for this resource type."""
+    if resource_type in PERSONAL:
+        return [Probe(rel) for rel in PERSONAL_RELATIONSHIPS]
     if resource_type != "project" and resource_type not in PROJECT_CHILDREN:
         return [Probe()]
     approvers: Sequence[str | None] = (
@@ -114,6 +131,7 @@ def resource_for(resource_type: str, probe: Probe, caller: int) -> Resource:
         sponsor_id=who("sponsor"),
         portfolio_owner_id=who("portfolio_owner"),
         approver_role=probe.approver_role,
+        recipient_id=who("recipient"),
     )
 
 
@@ -121,6 +139,7 @@ def _qualifier(allowed: set[Probe], every: list[Probe]) -> str | None:
     """Why a role may, in words; None when it may in every situation."""
     if allowed == set(every):
         return None
+    relationships_probed = tuple(dict.fromkeys(probe.relationship or "" for probe in every))
     by_approver: dict[str | None, tuple[str, ...]] = {}
     for approver in dict.fromkeys(probe.approver_role for probe in every):
         relationships = tuple(
@@ -133,7 +152,7 @@ def _qualifier(allowed: set[Probe], every: list[Probe]) -> str | None:
     name_approver = len(by_approver) < len(APPROVER_ROLES) or len(set(by_approver.values())) > 1
     parts = []
     for approver, relationships in by_approver.items():
-        words = [] if relationships == RELATIONSHIPS else [
+        words = [] if relationships == relationships_probed else [
             "/".join(_LABELS[rel] for rel in relationships)
         ]
         if approver is not None and name_approver:

@@ -20,6 +20,7 @@ RESOURCE_TYPES = (
     "checklist_item",
     "allocation", "benefit", "lesson", "stakeholder", "snapshot", "audit_event",
     "api_token", "role_assignment",
+    "comment", "notification", "notification_preference", "webhook", "webhook_delivery",
 )
 
 # Types whose rows belong to one project: their relationships are that project's.
@@ -28,6 +29,10 @@ PROJECT_CHILDREN = frozenset({
     "assumption", "dependency", "change_request", "status_report", "project_gate",
     "checklist_item", "allocation", "benefit", "lesson", "stakeholder", "snapshot",
 })
+
+# Types whose rows belong to one person, their recipient: a notification, or a preference
+# about the notifications a person receives.
+PERSONAL = frozenset({"notification", "notification_preference"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,8 @@ class Resource:
     """What is asked about: a type and the relationships the conditions read.
 
     For a project and its children: ``manager_id`` and ``sponsor_id`` of the project and
-    ``portfolio_owner_id`` of its portfolio; for gates, the gate's ``approver_role``.
+    ``portfolio_owner_id`` of its portfolio; for gates, the gate's ``approver_role``; for a
+    personal row (``PERSONAL``), ``recipient_id``: the person it belongs to.
     """
 
     type: str
@@ -57,3 +63,4 @@ class Resource:
     sponsor_id: int | None = None
     portfolio_owner_id: int | None = None
     approver_role: str | None = None
+    recipient_id: int | None = None

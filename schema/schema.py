@@ -15,6 +15,7 @@ from strawberry.types import ExecutionContext
 import server
 from schema.auth.types import ApiToken
 from schema.base import unauthenticated_error
+from schema.collaboration import roots as collaboration
 from schema.context import Info
 from schema.control import roots as control
 from schema.extensions import MaskInternalErrors, SqlStatistics
@@ -34,7 +35,7 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
-PACKAGES = (project, raid, control, resource, organisation, governance, live)
+PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration)
 for _package in PACKAGES:
     register(_package.NODES)
 

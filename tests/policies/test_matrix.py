@@ -32,6 +32,9 @@ def test_matrix_shows_conditions(generated: str) -> None:
     assert "pmo, pm (manager)" in rows["risk"]
     assert "executive (sponsor/owner; executive gates)" in rows["project_gate"]
     assert rows["person.cost_rate"].startswith("| `person.cost_rate` | pmo |")
+    assert rows["notification"].startswith(
+        "| `notification` | pmo, pm (own), executive (own), analyst (own) |")
+    assert rows["webhook"].startswith("| `webhook` | pmo |")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from policies.enforcer import Authorizer, offline_authorizer
 from policies.resources import (
     ACTIONS,
+    PERSONAL,
     PROJECT_CHILDREN,
     RESOURCE_TYPES,
     ROLES,
@@ -31,8 +32,15 @@ PROJECT_SCOPED = frozenset({
     "checklist_item", "allocation", "benefit", "lesson", "stakeholder", "snapshot",
 })
 
-# Readable by the PMO alone: cost rates, API tokens, role assignments.
-PMO_ONLY_READS = frozenset({"person.cost_rate", "api_token", "role_assignment"})
+# A person's own rows: everyone reads only their own notifications and notification
+# preferences (the PMO reads everything).
+OWN_ONLY_READS = frozenset({"notification", "notification_preference"})
+
+# Readable by the PMO alone: cost rates, API tokens, role assignments, and webhooks with
+# their deliveries (webhooks hold signing keys).
+PMO_ONLY_READS = frozenset({
+    "person.cost_rate", "api_token", "role_assignment", "webhook", "webhook_delivery",
+})
 # Also hidden from analysts (BI service tokens): personal email and the audit trail.
 HIDDEN_FROM_ANALYSTS = PMO_ONLY_READS | {"person.email", "audit_event"}
 
@@ -56,6 +64,8 @@ PM_WRITES_WHEN_MANAGER: dict[str, frozenset[str]] = {
 # Relationships of the caller to a project-scoped resource. "unknown": the resource says
 # nothing about its project (a type-level question such as ``can_read_type``).
 RELATIONSHIPS = ("manager", "sponsor", "portfolio_owner", "unrelated", "unknown")
+# Relationships of the caller to a personal row: theirs ("own"), somebody else's, or unknown.
+OWN_RELATIONSHIPS = ("own", "unrelated", "unknown")
 SPONSOR_OR_OWNER = frozenset({"sponsor", "portfolio_owner"})
 
 
@@ -83,11 +93,19 @@ def pmo_may(case: Case) -> bool:
     return True
 
 
+def reads_as_non_pmo(case: Case) -> bool:
+    """Reads of a pm or executive: everything but pmo-only data; personal rows only their own."""
+    if case.resource_type in OWN_ONLY_READS:
+        return case.relationship == "own"
+    return case.resource_type not in PMO_ONLY_READS
+
+
 def executive_may(case: Case) -> bool:
-    """executive: reads all but pmo-only data; decides only for projects they sponsor or
-    portfolios they own (gates only when the approver is an executive); never edits."""
+    """executive: reads all but pmo-only data and others' notifications; decides only for
+    projects they sponsor or portfolios they own (gates only when the approver is an
+    executive); never edits."""
     if case.action == "read":
-        return case.resource_type not in PMO_ONLY_READS
+        return reads_as_non_pmo(case)
     if case.action == "decide" and case.relationship in SPONSOR_OR_OWNER:
         if case.resource_type == "change_request":
             return True
@@ -97,16 +115,20 @@ def executive_may(case: Case) -> bool:
 
 
 def pm_may(case: Case) -> bool:
-    """pm: reads all but pmo-only data; writes only projects they manage and their rows."""
+    """pm: reads all but pmo-only data and others' notifications; writes only projects they
+    manage and their rows."""
     if case.action == "read":
-        return case.resource_type not in PMO_ONLY_READS
+        return reads_as_non_pmo(case)
     allowed = PM_WRITES_WHEN_MANAGER.get(case.resource_type, frozenset())
     return case.relationship == "manager" and case.action in allowed
 
 
 def analyst_may(case: Case) -> bool:
-    """analyst: read-only; no cost rates, personal email, tokens, roles or audit trail."""
-    return case.action == "read" and case.resource_type not in HIDDEN_FROM_ANALYSTS
+    """analyst: read-only; no cost rates, personal email, tokens, roles, webhooks or audit
+    trail; comments yes; notifications only their own."""
+    if case.action != "read" or case.resource_type in HIDDEN_FROM_ANALYSTS:
+        return False
+    return case.resource_type not in OWN_ONLY_READS or case.relationship == "own"
 
 
 EXPECTED = {"pmo": pmo_may, "executive": executive_may, "pm": pm_may, "analyst": analyst_may}
@@ -120,6 +142,10 @@ SOMEONE_ELSE = 99
 
 def situations(resource_type: str) -> Iterator[tuple[str | None, str | None]]:
     """(relationship, approver role) pairs worth asking about for this type."""
+    if resource_type in OWN_ONLY_READS:
+        for relationship in OWN_RELATIONSHIPS:
+            yield relationship, None
+        return
     if resource_type not in PROJECT_SCOPED:
         yield None, None
         return
@@ -147,6 +173,9 @@ def resource_for(case: Case, caller: int) -> Resource:
     """The resource of a case, related to ``caller`` as the case says."""
     if case.relationship in (None, "unknown"):
         return Resource(case.resource_type, approver_role=case.approver_role)
+    if case.resource_type in OWN_ONLY_READS:
+        owner = caller if case.relationship == "own" else SOMEONE_ELSE
+        return Resource(case.resource_type, id=10, recipient_id=owner)
 
     def who(relationship: str) -> int:
         return caller if case.relationship == relationship else SOMEONE_ELSE
@@ -184,6 +213,15 @@ def test_project_scoped_types_match_the_vocabulary() -> None:
     assert vocabulary == PROJECT_SCOPED
     assert PROJECT_SCOPED.issubset(RESOURCE_TYPES)
     assert set(EXPECTED) == set(ROLES)
+
+
+def test_personal_types_match_the_vocabulary() -> None:
+    # given the spec's personal types (read only by their owner)
+    # when compared with the vocabulary the policies speak
+    # then they agree, so every personal type is tested as own, somebody else's and unknown
+    assert PERSONAL == OWN_ONLY_READS
+    assert OWN_ONLY_READS.issubset(RESOURCE_TYPES)
+    assert not OWN_ONLY_READS & PROJECT_SCOPED
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -225,6 +263,20 @@ def test_roles_add_up(authorizer: Authorizer) -> None:
     assert authorizer.can(subject, "decide", Resource("change_request", sponsor_id=60))
     assert not authorizer.can(subject, "decide", Resource("change_request", manager_id=60))
     assert not authorizer.can(subject, "update", Resource("risk", sponsor_id=60))
+
+
+def test_being_the_recipient_grants_nothing_but_reading_one_s_own(
+    authorizer: Authorizer,
+) -> None:
+    # given a pm who is the recipient of a resource's rows
+    pm = Subject(80, frozenset({"pm"}))
+    # when asked about things other than reading their own notifications
+    # then the recipient relationship does not help
+    assert authorizer.can(pm, "read", Resource("notification", recipient_id=80))
+    assert not authorizer.can(pm, "update", Resource("notification", recipient_id=80))
+    assert not authorizer.can(pm, "read", Resource("webhook", recipient_id=80))
+    assert not authorizer.can(pm, "update", Resource("risk", recipient_id=80))
+    assert not authorizer.can(pm, "read", Resource("notification", manager_id=80))
 
 
 def test_roles_follow_the_subject(authorizer: Authorizer) -> None:

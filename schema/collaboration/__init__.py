@@ -1,0 +1,1 @@
+"""Comments, notifications and their preferences, webhooks and their deliveries."""
