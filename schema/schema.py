@@ -21,6 +21,7 @@ from schema.control import roots as control
 from schema.extensions import MaskInternalErrors, SqlStatistics
 from schema.governance import roots as governance
 from schema.live import roots as live
+from schema.metrics import roots as metrics
 from schema.node import register, resolve_node
 from schema.organisation import roots as organisation
 from schema.organisation.types import Person, Viewer
@@ -35,7 +36,8 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
-PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration)
+PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
+            metrics)
 for _package in PACKAGES:
     register(_package.NODES)
 

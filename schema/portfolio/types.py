@@ -11,6 +11,7 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.listing import child_connection, filter_key
+from schema.metrics.fields import MetricsPortfolioFields
 from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
 from server.domain.organisation.models import Person as PersonRow
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
-class Portfolio(relay.Node):
+class Portfolio(MetricsPortfolioFields, relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Short unique code.")
     name: str = strawberry.field(description="Display name.")

@@ -18,6 +18,7 @@ from schema.governance.reference import ProjectType
 from schema.governance.templates import GovernanceTemplate
 from schema.governance.types import ProjectGate
 from schema.listing import child_connection
+from schema.metrics.fields import MetricsProjectFields
 from schema.organisation.lists import Department, Program
 from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
@@ -47,7 +48,7 @@ async def _by_id(info: Info, resource_type: str, model: Any, row_id: int | None,
 
 @strawberry.type(description="A project under PMO governance.")
 class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
-              HistoryProjectFields, relay.Node):
+              HistoryProjectFields, MetricsProjectFields, relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")
     name: str = strawberry.field(description="Display name.")

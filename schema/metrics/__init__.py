@@ -1,0 +1,1 @@
+"""Computed metrics in the API: earned value and health."""

@@ -1,0 +1,1 @@
+"""Computed metrics: earned value and health, as of a date."""

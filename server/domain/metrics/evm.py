@@ -1,0 +1,194 @@
+"""Earned value (DOMAIN.md "Metrics"): pure Decimal functions plus batched queries.
+
+Every figure is computed from unrounded intermediates and rounded once at the end: money to
+0.01 and indexes to 0.0001, ROUND_HALF_EVEN. A ratio whose divisor is 0 (or whose input is
+unknown) is None. Without both baseline dates the planned value, and what depends on it, is
+None. Health bands compare the unrounded indexes with the thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.domain.enums import EvmMetric, Rag
+from server.domain.governance.models import RagThreshold
+from server.domain.project.models import CostEntry, Project
+
+MONEY = Decimal("0.01")
+INDEX = Decimal("0.0001")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+# Worst first: the health is the worst band of CPI and SPI.
+_SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A RagThreshold row: green at or above ``green_at``, amber at or above ``amber_at``."""
+
+    green_at: Decimal
+    amber_at: Decimal
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    """Earned-value figures of a project or a roll-up, as of a date."""
+
+    bac: Decimal
+    pv: Decimal | None
+    ev: Decimal
+    ac: Decimal
+    cv: Decimal
+    sv: Decimal | None
+    cpi: Decimal | None
+    spi: Decimal | None
+    eac: Decimal | None
+    etc: Decimal | None
+    vac: Decimal | None
+    tcpi: Decimal | None
+
+    def rounded(self) -> EarnedValue:
+        """Money quantized to 0.01 and indexes to 0.0001, ROUND_HALF_EVEN."""
+        return EarnedValue(
+            bac=_q(self.bac, MONEY), pv=_qn(self.pv, MONEY), ev=_q(self.ev, MONEY),
+            ac=_q(self.ac, MONEY), cv=_q(self.cv, MONEY), sv=_qn(self.sv, MONEY),
+            cpi=_qn(self.cpi, INDEX), spi=_qn(self.spi, INDEX), eac=_qn(self.eac, MONEY),
+            etc=_qn(self.etc, MONEY), vac=_qn(self.vac, MONEY), tcpi=_qn(self.tcpi, INDEX))
+
+
+def _q(value: Decimal, step: Decimal) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_EVEN)
+
+
+def _qn(value: Decimal | None, step: Decimal) -> Decimal | None:
+    return None if value is None else _q(value, step)
+
+
+def _ratio(numerator: Decimal | None, divisor: Decimal | None) -> Decimal | None:
+    if numerator is None or divisor is None or divisor == 0:
+        return None
+    return numerator / divisor
+
+
+def planned_fraction(as_of: date, start: date | None, finish: date | None) -> Decimal | None:
+    """clamp((as_of - start) / (finish - start), 0, 1); None without both baseline dates.
+
+    A project planned to start and finish on the same day is 0 before it and 1 from it on.
+    """
+    if start is None or finish is None:
+        return None
+    if finish <= start:
+        return ONE if as_of >= finish else ZERO
+    fraction = Decimal((as_of - start).days) / Decimal((finish - start).days)
+    return min(max(fraction, ZERO), ONE)
+
+
+def from_totals(bac: Decimal, pv: Decimal | None, ev: Decimal, ac: Decimal) -> EarnedValue:
+    """The unrounded figures derived from BAC, PV, EV and AC (used for roll-ups too)."""
+    cpi = _ratio(ev, ac)
+    # EAC = BAC / CPI, written as BAC x AC / EV so no digits are lost to the CPI quotient.
+    eac = _ratio(bac * ac, ev) if cpi is not None else None
+    return EarnedValue(
+        bac=bac, pv=pv, ev=ev, ac=ac, cv=ev - ac,
+        sv=None if pv is None else ev - pv,
+        cpi=cpi, spi=_ratio(ev, pv), eac=eac,
+        etc=None if eac is None else eac - ac,
+        vac=None if eac is None else bac - eac,
+        tcpi=_ratio(bac - ev, bac - ac))
+
+
+def earned_value(*, bac: Decimal, percent_complete: int, baseline_start: date | None,
+                 baseline_finish: date | None, actual_cost: Decimal,
+                 as_of: date) -> EarnedValue:
+    """A project's unrounded earned value as of ``as_of`` (``actual_cost`` = AC on that day)."""
+    fraction = planned_fraction(as_of, baseline_start, baseline_finish)
+    pv = None if fraction is None else bac * fraction
+    ev = bac * Decimal(percent_complete) / Decimal(100)
+    return from_totals(bac, pv, ev, actual_cost)
+
+
+def project_earned_value(project: Project, actual_cost: Decimal, as_of: date) -> EarnedValue:
+    """``earned_value`` of a project row (unrounded)."""
+    return earned_value(bac=project.budget_at_completion,
+                        percent_complete=project.percent_complete,
+                        baseline_start=project.baseline_start,
+                        baseline_finish=project.baseline_finish,
+                        actual_cost=actual_cost, as_of=as_of)
+
+
+def roll_up(items: Iterable[EarnedValue]) -> EarnedValue:
+    """Sums of the unrounded BAC, PV, EV and AC, then the ratios from the sums.
+
+    Projects without a planned value (no baseline) add nothing to PV; PV is None only when
+    no project has one.
+    """
+    items = list(items)
+    pvs = [i.pv for i in items if i.pv is not None]
+    return from_totals(sum((i.bac for i in items), ZERO),
+                       sum(pvs, ZERO) if pvs else None,
+                       sum((i.ev for i in items), ZERO), sum((i.ac for i in items), ZERO))
+
+
+def band(value: Decimal | None, limits: Band | None) -> Rag | None:
+    """GREEN at or above ``green_at``, AMBER at or above ``amber_at``, else RED; None if
+    the index or its thresholds are unknown."""
+    if value is None or limits is None:
+        return None
+    if value >= limits.green_at:
+        return Rag.GREEN
+    return Rag.AMBER if value >= limits.amber_at else Rag.RED
+
+
+def health(value: EarnedValue, thresholds: Mapping[EvmMetric, Band],
+           override: Rag | None = None) -> Rag | None:
+    """``override`` if set, else the worst of the CPI and SPI bands (None if neither has one)."""
+    if override is not None:
+        return override
+    bands = [b for b in (band(value.cpi, thresholds.get(EvmMetric.CPI)),
+                         band(value.spi, thresholds.get(EvmMetric.SPI))) if b is not None]
+    return min(bands, key=_SEVERITY.__getitem__) if bands else None
+
+
+# --- batched queries: one statement for any number of keys ---------------------------------
+
+async def actual_costs(session: AsyncSession, project_ids: Sequence[int],
+                       as_of: date) -> dict[int, Decimal]:
+    """AC per project: the sum of its cost entries incurred on or before ``as_of`` (0 if none),
+    in one grouped query."""
+    total = sa.func.sum(CostEntry.amount, type_=sa.Numeric(18, 2, asdecimal=True))
+    statement = (sa.select(CostEntry.project_id, total)
+                 .where(CostEntry.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                        CostEntry.incurred_on <= as_of)
+                 .group_by(CostEntry.project_id))
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    sums = {pid: Decimal(amount) for pid, amount in result.all()}
+    return {pid: sums.get(pid, ZERO) for pid in project_ids}
+
+
+async def projects_of_portfolios(session: AsyncSession,
+                                 portfolio_ids: Sequence[int]) -> dict[int, list[Project]]:
+    """Each portfolio's projects (every status), in one query."""
+    statement = (sa.select(Project).where(Project.portfolio_id.in_(portfolio_ids))  # type: ignore[attr-defined]
+                 .order_by(Project.id))
+    rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
+    grouped: dict[int, list[Project]] = {pid: [] for pid in portfolio_ids}
+    for row in rows:
+        grouped[row.portfolio_id].append(row)
+    return grouped
+
+
+async def rag_thresholds(session: AsyncSession) -> dict[EvmMetric, Band]:
+    """The CPI and SPI bands from the RagThreshold reference rows."""
+    rows = (await session.exec(sa.select(RagThreshold))).scalars().all()  # type: ignore[call-overload]
+    return {EvmMetric(r.metric): Band(r.green_at, r.amber_at) for r in rows}
+
+
+__all__ = ["Band", "EarnedValue", "actual_costs", "band", "earned_value", "from_totals",
+           "health", "planned_fraction", "project_earned_value", "projects_of_portfolios",
+           "rag_thresholds", "roll_up"]

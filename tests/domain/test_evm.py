@@ -1,0 +1,185 @@
+"""Earned value as pure functions: a worked example by hand at three dates, the edge cases
+where a divisor is 0, rounding, the roll-up and the health bands."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from server.domain.enums import EvmMetric, Rag
+from server.domain.metrics.evm import (
+    Band,
+    EarnedValue,
+    band,
+    earned_value,
+    health,
+    planned_fraction,
+    roll_up,
+)
+
+D = Decimal
+START, FINISH = date(2026, 1, 1), date(2026, 4, 1)  # 90 days
+# Cost entries of the worked example: 20,000 on 15 Jan, 15,000 on 1 Feb, 30,000 on 15 Mar.
+COSTS = [(date(2026, 1, 15), D("20000.00")), (date(2026, 2, 1), D("15000.00")),
+         (date(2026, 3, 15), D("30000.00"))]
+THRESHOLDS = {EvmMetric.CPI: Band(D("0.950"), D("0.850")),
+              EvmMetric.SPI: Band(D("0.900"), D("0.800"))}
+
+
+def example(as_of: date, *, percent: int = 40) -> EarnedValue:
+    """BAC 100,000, 40 % complete, baselined 1 Jan - 1 Apr 2026, rounded."""
+    ac = sum((amount for day, amount in COSTS if day <= as_of), D(0))
+    return earned_value(bac=D("100000.00"), percent_complete=percent, baseline_start=START,
+                        baseline_finish=FINISH, actual_cost=ac, as_of=as_of).rounded()
+
+
+def figures(**values: str | None) -> EarnedValue:
+    return EarnedValue(**{k: None if v is None else D(v) for k, v in values.items()})  # type: ignore[arg-type]
+
+
+def test_before_the_start_nothing_is_planned_or_spent_so_the_cost_ratios_are_null() -> None:
+    # when
+    result = example(date(2025, 12, 1))
+
+    # then: PV = 0, AC = 0 -> CPI, SPI, EAC, ETC, VAC null; TCPI = 60,000 / 100,000
+    assert result == figures(bac="100000.00", pv="0.00", ev="40000.00", ac="0.00",
+                             cv="40000.00", sv="40000.00", cpi=None, spi=None, eac=None,
+                             etc=None, vac=None, tcpi="0.6000")
+
+
+def test_mid_way_figures_are_computed_from_unrounded_intermediates() -> None:
+    # when: 1 Feb is day 31 of 90; the cost entry of that day counts
+    result = example(date(2026, 2, 1))
+
+    # then: PV = 100,000 x 31/90 = 34,444.44..; AC = 35,000
+    assert result == figures(
+        bac="100000.00", pv="34444.44", ev="40000.00", ac="35000.00",
+        cv="5000.00",
+        sv="5555.56",       # 40,000 - 34,444.444.. (not 40,000 - 34,444.44 = 5,555.56 by luck)
+        cpi="1.1429",       # 40,000 / 35,000 = 1.142857..
+        spi="1.1613",       # 40,000 / 34,444.44.. = 1.161290..
+        eac="87500.00",     # 100,000 / 1.142857.. = 87,500
+        etc="52500.00", vac="12500.00",
+        tcpi="0.9231")      # 60,000 / 65,000 = 0.923076..
+
+
+def test_after_the_finish_everything_is_planned() -> None:
+    # when
+    result = example(date(2026, 6, 30))
+
+    # then: PV = BAC; AC = 65,000
+    assert result == figures(bac="100000.00", pv="100000.00", ev="40000.00", ac="65000.00",
+                             cv="-25000.00", sv="-60000.00", cpi="0.6154", spi="0.4000",
+                             eac="162500.00", etc="97500.00", vac="-62500.00", tcpi="1.7143")
+
+
+def test_zero_progress_makes_cpi_zero_and_the_estimates_null() -> None:
+    # when: nothing earned yet, 35,000 spent
+    result = example(date(2026, 2, 1), percent=0)
+
+    # then: CPI = 0, so EAC = BAC / 0 and what follows from it are null
+    assert result == figures(bac="100000.00", pv="34444.44", ev="0.00", ac="35000.00",
+                             cv="-35000.00", sv="-34444.44", cpi="0.0000", spi="0.0000",
+                             eac=None, etc=None, vac=None, tcpi="1.5385")
+
+
+def test_tcpi_is_null_when_the_budget_is_spent() -> None:
+    # when: AC = BAC
+    result = earned_value(bac=D("35000.00"), percent_complete=50, baseline_start=START,
+                          baseline_finish=FINISH, actual_cost=D("35000.00"),
+                          as_of=date(2026, 2, 1)).rounded()
+
+    # then
+    assert result.tcpi is None
+    assert (result.cpi, result.eac) == (D("0.5000"), D("70000.00"))
+
+
+def test_a_project_without_baseline_dates_has_no_planned_value() -> None:
+    # when
+    result = earned_value(bac=D("1000.00"), percent_complete=10, baseline_start=None,
+                          baseline_finish=None, actual_cost=D("50.00"), as_of=date(2026, 1, 1))
+
+    # then
+    assert (result.pv, result.sv, result.spi) == (None, None, None)
+    assert result.cpi == D(2)
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2025, 12, 31), D(0)), (date(2026, 1, 1), D(0)), (date(2026, 3, 14), D("0.8")),
+    (date(2026, 4, 1), D(1)), (date(2027, 1, 1), D(1)),
+])
+def test_the_planned_fraction_is_clamped_to_0_and_1(as_of: date, expected: Decimal) -> None:
+    assert planned_fraction(as_of, START, FINISH) == expected
+
+
+def test_a_one_day_baseline_is_all_or_nothing() -> None:
+    day = date(2026, 5, 5)
+    assert planned_fraction(date(2026, 5, 4), day, day) == 0
+    assert planned_fraction(day, day, day) == 1
+
+
+def test_rounding_is_half_to_even() -> None:
+    # when: EV = 10.25 x 50 % = 5.125 exactly
+    result = earned_value(bac=D("10.25"), percent_complete=50, baseline_start=None,
+                          baseline_finish=None, actual_cost=D("0.00"),
+                          as_of=date(2026, 1, 1)).rounded()
+
+    # then: 5.125 -> 5.12 (half up would give 5.13)
+    assert result.ev == D("5.12")
+
+
+def test_a_roll_up_sums_bac_pv_ev_ac_and_takes_the_ratios_of_the_sums() -> None:
+    # given: the example and a second project (BAC 200,000, 10 %, baselined over 59 days)
+    as_of = date(2026, 2, 1)
+    alpha = earned_value(bac=D("100000.00"), percent_complete=40, baseline_start=START,
+                         baseline_finish=FINISH, actual_cost=D("35000.00"), as_of=as_of)
+    beta = earned_value(bac=D("200000.00"), percent_complete=10, baseline_start=START,
+                        baseline_finish=date(2026, 3, 1), actual_cost=D("50000.00"),
+                        as_of=as_of)
+
+    # when
+    result = roll_up([alpha, beta]).rounded()
+
+    # then: CPI = 60,000 / 85,000, not the mean of 1.1429 and 0.4
+    assert result == figures(bac="300000.00", pv="139529.19", ev="60000.00", ac="85000.00",
+                             cv="-25000.00", sv="-79529.19", cpi="0.7059", spi="0.4300",
+                             eac="425000.00", etc="340000.00", vac="-125000.00",
+                             tcpi="1.1163")
+
+
+def test_a_roll_up_of_nothing_is_all_zero_with_null_ratios() -> None:
+    result = roll_up([]).rounded()
+    assert (result.bac, result.pv, result.cpi, result.spi, result.tcpi) == (
+        D("0.00"), None, None, None, None)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (D("1.2"), Rag.GREEN), (D("0.950"), Rag.GREEN), (D("0.9499"), Rag.AMBER),
+    (D("0.85"), Rag.AMBER), (D("0.8499"), Rag.RED), (D(0), Rag.RED), (None, None),
+])
+def test_bands_are_green_or_amber_at_or_above_their_threshold(
+    value: Decimal | None, expected: Rag | None,
+) -> None:
+    assert band(value, THRESHOLDS[EvmMetric.CPI]) == expected
+
+
+def test_health_is_the_worst_band_unless_overridden() -> None:
+    # given: CPI green (1.0), SPI amber (0.85)
+    value = figures(bac="1", pv="1", ev="0.85", ac="0.85", cv="0", sv="0", cpi="1.0",
+                    spi="0.85", eac=None, etc=None, vac=None, tcpi=None)
+
+    # then
+    assert health(value, THRESHOLDS) == Rag.AMBER
+    assert health(value, THRESHOLDS, Rag.GREEN) == Rag.GREEN
+    assert health(example(date(2026, 6, 30)), THRESHOLDS) == Rag.RED  # CPI 0.6154
+    assert health(example(date(2026, 2, 1)), THRESHOLDS) == Rag.GREEN
+    assert health(example(date(2025, 12, 1)), THRESHOLDS) is None  # no CPI, no SPI
+    assert health(value, {}) is None  # no threshold rows
+
+
+def test_a_missing_index_leaves_the_other_band_to_decide() -> None:
+    value = figures(bac="1", pv=None, ev="0.5", ac="1", cv="0", sv=None, cpi="0.5",
+                    spi=None, eac=None, etc=None, vac=None, tcpi=None)
+    assert health(value, THRESHOLDS) == Rag.RED
