@@ -13,11 +13,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import server
+from schema.analytics import roots as analytics
 from schema.auth.types import ApiToken
 from schema.base import unauthenticated_error
 from schema.collaboration import roots as collaboration
 from schema.context import Info
 from schema.control import roots as control
+from schema.decisions import roots as decisions
 from schema.extensions import MaskInternalErrors, SqlStatistics
 from schema.governance import roots as governance
 from schema.live import roots as live
@@ -37,7 +39,7 @@ MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
 PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
-            metrics)
+            metrics, decisions, analytics)
 for _package in PACKAGES:
     register(_package.NODES)
 

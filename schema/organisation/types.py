@@ -8,13 +8,14 @@ import strawberry
 from strawberry import relay
 
 from policies.resources import Resource
+from schema.analytics.fields import AnalyticsPersonFields
 from schema.context import Info
 from schema.resource.person_fields import ResourcePersonFields
 from server.domain.organisation.models import Person as PersonRow
 
 
 @strawberry.type(description="Someone who works on, manages, sponsors or reports on projects.")
-class Person(ResourcePersonFields, relay.Node):
+class Person(ResourcePersonFields, AnalyticsPersonFields, relay.Node):
     id: relay.NodeID[int]
     full_name: str = strawberry.field(description="Display name.")
     title: str | None = strawberry.field(description="Job title.")

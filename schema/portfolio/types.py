@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from policies.resources import Resource
+from schema.analytics.fields import AnalyticsPortfolioFields
 from schema.context import Info
 from schema.listing import child_connection, filter_key
 from schema.metrics.fields import MetricsPortfolioFields
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
-class Portfolio(MetricsPortfolioFields, relay.Node):
+class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Short unique code.")
     name: str = strawberry.field(description="Display name.")

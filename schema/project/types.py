@@ -10,8 +10,10 @@ import strawberry
 from strawberry import relay
 
 from policies.resources import Resource
+from schema.analytics.fields import AnalyticsProjectFields
 from schema.context import Info
 from schema.control.project_fields import ControlProjectFields
+from schema.decisions.fields import DecisionProjectFields
 from schema.enums import ProjectStatus, Rag
 from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
 from schema.governance.reference import ProjectType
@@ -48,7 +50,8 @@ async def _by_id(info: Info, resource_type: str, model: Any, row_id: int | None,
 
 @strawberry.type(description="A project under PMO governance.")
 class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
-              HistoryProjectFields, MetricsProjectFields, relay.Node):
+              HistoryProjectFields, MetricsProjectFields, DecisionProjectFields, AnalyticsProjectFields,
+              relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")
     name: str = strawberry.field(description="Display name.")

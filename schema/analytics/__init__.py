@@ -1,0 +1,1 @@
+"""GraphQL: capacity, risk exposure and strategic alignment."""

@@ -1,0 +1,1 @@
+"""GraphQL: stage-gate and change-request decisions."""
