@@ -50,7 +50,8 @@ async def _by_id(info: Info, resource_type: str, model: Any, row_id: int | None,
 
 @strawberry.type(description="A project under PMO governance.")
 class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
-              HistoryProjectFields, MetricsProjectFields, DecisionProjectFields, AnalyticsProjectFields,
+              HistoryProjectFields, MetricsProjectFields, DecisionProjectFields,
+              AnalyticsProjectFields,
               relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")
