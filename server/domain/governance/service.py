@@ -1,0 +1,232 @@
+"""Stage gates: copying a template onto a project, checklists, submission and decisions.
+
+Authorized by the one enforcer, audited, published through the outbox, never committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.domain import events
+from server.domain.actor import Actor
+from server.domain.audit import service as audit
+from server.domain.base import utcnow
+from server.domain.enums import GateDecision, GateStatus, ProjectStatus
+from server.domain.errors import DomainError, ErrorCode
+from server.domain.events import DomainEvent
+from server.domain.governance.models import (
+    ChecklistItemTemplate,
+    GateTemplate,
+    GovernanceTemplate,
+    ProjectChecklistItem,
+    ProjectGate,
+)
+from server.domain.project.access import project_resource
+from server.domain.project.models import Project
+
+_CLOSED = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+
+
+async def _gates(session: AsyncSession, project_id: int) -> list[ProjectGate]:
+    return list((await session.exec(
+        sa.select(ProjectGate).where(ProjectGate.project_id == project_id)  # type: ignore[call-overload]
+        .order_by(ProjectGate.sequence))).scalars().all())
+
+
+async def _project(session: AsyncSession, project_id: int) -> Project:
+    project = await session.get(Project, project_id)
+    if project is None:
+        raise DomainError.one("projectId", "no project with this id", ErrorCode.NOT_FOUND)
+    return project
+
+
+async def _gate(session: AsyncSession, gate_id: int, action: str, actor: Actor) -> ProjectGate:
+    gate = await session.get(ProjectGate, gate_id)
+    if gate is None:
+        raise DomainError.one("id", "no gate with this id", ErrorCode.NOT_FOUND)
+    actor.require(action, await project_resource(
+        session, gate.project_id, "project_gate", field="id", row_id=gate.id,
+        approver_role=gate.approver_role.value))
+    return gate
+
+
+def _publish(event_type: str, gate: ProjectGate, project: Project, **payload: Any) -> DomainEvent:
+    return DomainEvent(event_type, "ProjectGate", gate.id, project.portfolio_id,  # type: ignore[arg-type]
+                       {"project_id": project.id, "sequence": gate.sequence, **payload})
+
+
+async def apply_template(session: AsyncSession, *, actor: Actor, project_id: int,
+                         template_id: int) -> Project:
+    """Copy a governance template's gates and checklists onto a project that has none.
+
+    Later edits of the template never change the copy. Raises DomainError or Forbidden.
+    """
+    actor.require("update", await project_resource(session, project_id))
+    project = await _project(session, project_id)
+    template = await session.get(GovernanceTemplate, template_id)
+    if template is None:
+        raise DomainError.one("governanceTemplateId", "no governance template with this id",
+                              ErrorCode.NOT_FOUND)
+    if not template.active:
+        raise DomainError.one("governanceTemplateId", "the governance template is inactive",
+                              ErrorCode.INVALID)
+    if await _gates(session, project_id):
+        raise DomainError.one("projectId", "the project already follows a governance template",
+                              ErrorCode.INVALID_TRANSITION)
+    gate_templates = list((await session.exec(
+        sa.select(GateTemplate).where(GateTemplate.governance_template_id == template_id)  # type: ignore[call-overload]
+        .order_by(GateTemplate.sequence))).scalars().all())
+    if not gate_templates:
+        raise DomainError.one("governanceTemplateId", "the governance template has no gates",
+                              ErrorCode.INVALID)
+    before = audit.snapshot(project)
+    for position, gate_template in enumerate(gate_templates, start=1):
+        gate = ProjectGate(project_id=project_id, gate_template_id=gate_template.id,
+                           sequence=position, name=gate_template.name,
+                           description=gate_template.description,
+                           approver_role=gate_template.approver_role)
+        session.add(gate)
+        await session.flush()
+        items = (await session.exec(
+            sa.select(ChecklistItemTemplate)  # type: ignore[call-overload]
+            .where(ChecklistItemTemplate.gate_template_id == gate_template.id)
+            .order_by(ChecklistItemTemplate.sequence, ChecklistItemTemplate.id))).scalars().all()
+        for item in items:
+            session.add(ProjectChecklistItem(project_gate_id=gate.id, sequence=item.sequence,
+                                             text=item.text, mandatory=item.mandatory))
+    project.governance_template_id = template_id
+    await session.flush()
+    await audit.record(session, actor=actor, action="apply_governance_template",
+                       entity_type="Project", entity_id=project_id,
+                       changes=audit.diff(before, audit.snapshot(project)))
+    events.stage(session, DomainEvent("project.changed", "Project", project_id,
+                                      project.portfolio_id,
+                                      {"action": "apply_governance_template"}))
+    return project
+
+
+async def complete_checklist_item(session: AsyncSession, *, actor: Actor, item_id: int,
+                                  evidence_url: str | None = None) -> ProjectChecklistItem:
+    """Tick off a checklist item of a gate not yet submitted. Raises DomainError or Forbidden."""
+    item = await session.get(ProjectChecklistItem, item_id)
+    if item is None:
+        raise DomainError.one("id", "no checklist item with this id", ErrorCode.NOT_FOUND)
+    gate = await session.get(ProjectGate, item.project_gate_id)
+    assert gate is not None
+    actor.require("update", await project_resource(
+        session, gate.project_id, "checklist_item", field="id", row_id=item.id))
+    if evidence_url is not None and len(evidence_url) > 2000:
+        raise DomainError.one("evidenceUrl", "at most 2000 characters", ErrorCode.TOO_LONG)
+    if item.done:
+        raise DomainError.one("id", "the item is already done", ErrorCode.INVALID_TRANSITION)
+    if gate.status != GateStatus.PENDING:
+        raise DomainError.one("id", f"the gate is {gate.status.value}, not PENDING",
+                              ErrorCode.INVALID_TRANSITION)
+    before = audit.snapshot(item)
+    item.done, item.done_by_id, item.done_at = True, actor.person_id, utcnow()
+    item.evidence_url = evidence_url
+    await session.flush()
+    await audit.record(session, actor=actor, action="complete", entity_type="ProjectChecklistItem",
+                       entity_id=item_id, changes=audit.diff(before, audit.snapshot(item)))
+    project = await _project(session, gate.project_id)
+    events.stage(session, _publish("gate.changed", gate, project, action="complete_checklist_item",
+                                   checklist_item_id=item_id))
+    return item
+
+
+async def _check_earlier_approved(session: AsyncSession, gate: ProjectGate) -> None:
+    for earlier in await _gates(session, gate.project_id):
+        if earlier.sequence < gate.sequence and earlier.status != GateStatus.APPROVED:
+            raise DomainError.one("id", f"gate {earlier.sequence} ({earlier.name}) is not "
+                                  "approved yet", ErrorCode.INVALID_TRANSITION)
+
+
+def _check_open(project: Project) -> None:
+    if project.status in _CLOSED:
+        raise DomainError.one("id", f"the project is {project.status.value}",
+                              ErrorCode.INVALID_TRANSITION)
+
+
+async def submit_gate(session: AsyncSession, *, actor: Actor, gate_id: int) -> ProjectGate:
+    """Submit a pending gate for decision once its mandatory checklist items are done.
+
+    Only the project's manager or the PMO. Raises DomainError or Forbidden.
+    """
+    gate = await _gate(session, gate_id, "submit", actor)
+    project = await _project(session, gate.project_id)
+    _check_open(project)
+    if gate.status != GateStatus.PENDING:
+        raise DomainError.one("id", f"the gate is {gate.status.value}, not PENDING",
+                              ErrorCode.INVALID_TRANSITION)
+    await _check_earlier_approved(session, gate)
+    open_items = (await session.exec(
+        sa.select(sa.func.count()).select_from(ProjectChecklistItem).where(  # type: ignore[call-overload]
+            ProjectChecklistItem.project_gate_id == gate.id,
+            ProjectChecklistItem.mandatory.is_(True),  # type: ignore[attr-defined]
+            ProjectChecklistItem.done.is_(False)))).scalar_one()  # type: ignore[attr-defined]
+    if open_items:
+        raise DomainError.one("id", f"{open_items} mandatory checklist item(s) still open",
+                              ErrorCode.CHECKLIST_INCOMPLETE)
+    before = audit.snapshot(gate)
+    gate.status, gate.submitted_by_id, gate.submitted_at = (
+        GateStatus.SUBMITTED, actor.person_id, utcnow())
+    await session.flush()
+    await audit.record(session, actor=actor, action="submit", entity_type="ProjectGate",
+                       entity_id=gate_id, changes=audit.diff(before, audit.snapshot(gate)))
+    events.stage(session, _publish("gate.changed", gate, project, action="submit"))
+    return gate
+
+
+def _status_after_go(gate: ProjectGate, count: int) -> ProjectStatus:
+    if gate.sequence == 1:
+        return ProjectStatus.APPROVED
+    if gate.sequence == count:
+        return ProjectStatus.COMPLETED
+    return ProjectStatus.ACTIVE
+
+
+async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
+                      decision: GateDecision, note: str | None = None) -> ProjectGate:
+    """Decide a submitted gate and move the project's status accordingly.
+
+    GO approves the gate: on the first gate the project is APPROVED, on a middle gate ACTIVE,
+    on the last COMPLETED. HOLD keeps the gate submitted and puts the project ON_HOLD; NO_GO
+    rejects the gate and cancels the project; RECYCLE sends the gate back to PENDING.
+    Only the gate's approver role within its scope (never a PM). Raises DomainError or
+    Forbidden.
+    """
+    gate = await _gate(session, gate_id, "decide", actor)
+    project = await _project(session, gate.project_id)
+    _check_open(project)
+    if gate.status != GateStatus.SUBMITTED:
+        raise DomainError.one("id", f"the gate is {gate.status.value}, not SUBMITTED",
+                              ErrorCode.INVALID_TRANSITION)
+    await _check_earlier_approved(session, gate)
+    gate_before, project_before = audit.snapshot(gate), audit.snapshot(project)
+    gate.decision, gate.note = decision, note
+    gate.decided_by_id, gate.decided_at = actor.person_id, utcnow()
+    if decision == GateDecision.GO:
+        gate.status = GateStatus.APPROVED
+        project.status = _status_after_go(gate, len(await _gates(session, project.id)))  # type: ignore[arg-type]
+    elif decision == GateDecision.NO_GO:
+        gate.status = GateStatus.REJECTED
+        project.status = ProjectStatus.CANCELLED
+    elif decision == GateDecision.HOLD:
+        project.status = ProjectStatus.ON_HOLD
+    else:
+        gate.status = GateStatus.PENDING
+        gate.submitted_by_id, gate.submitted_at = None, None
+    await session.flush()
+    await audit.record(session, actor=actor, action="decide", entity_type="ProjectGate",
+                       entity_id=gate_id, changes=audit.diff(gate_before, audit.snapshot(gate)))
+    project_changes = audit.diff(project_before, audit.snapshot(project))
+    if project_changes:
+        await audit.record(session, actor=actor, action="gate_decision", entity_type="Project",
+                           entity_id=project.id,  # type: ignore[arg-type]
+                           changes=project_changes)
+    events.stage(session, _publish("gate.decided", gate, project, decision=decision.value,
+                                   project_status=project.status.value))
+    return gate
