@@ -20,6 +20,7 @@ from server.domain.project import service as project_service
 _ID_FIELDS = {
     "portfolio_id": "Portfolio", "program_id": "Program", "manager_id": "Person",
     "sponsor_id": "Person", "department_id": "Department", "project_type_id": "ProjectType",
+    "governance_template_id": "GovernanceTemplate",
 }
 
 
@@ -61,6 +62,9 @@ class CreateProjectInput(ProjectFieldsInput):
                                         description="Unique code; generated when omitted.")
     manager_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Defaults to the caller.")
+    governance_template_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A governance template whose gates and checklists are copied onto it.")
 
 
 @strawberry.input(description="A partial update of a project read at `version`.")

@@ -1,7 +1,7 @@
 """Change request rules: drafting, editing drafts and submitting them for a decision.
 
 Authorized by the one enforcer against the project's relationships, audited, never committed.
-Deciding (approve/reject, moving BAC and baseline finish) is not here yet.
+Deciding (approve/reject, moving BAC and baseline finish) is in decision_service.py.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ class ProjectCreate(ProjectFields):
     name: str = Field(min_length=1, max_length=200)
     portfolio_id: int
     manager_id: int | None = None
+    governance_template_id: int | None = None
 
 
 class ProjectUpdate(ProjectFields):

@@ -18,7 +18,8 @@ from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
 from server.domain.events import DomainEvent
-from server.domain.governance.models import ProjectType
+from server.domain.governance import service as governance_service
+from server.domain.governance.models import GovernanceTemplate, ProjectType
 from server.domain.organisation.models import Department, Person
 from server.domain.portfolio.models import Portfolio, Program
 from server.domain.project.models import Project
@@ -32,12 +33,14 @@ API_NAMES = {
     "planned_start": "plannedStart", "planned_finish": "plannedFinish",
     "percent_complete": "percentComplete", "health_override": "healthOverride",
     "forecast_finish": "forecastFinish", "actual_start": "actualStart",
-    "actual_finish": "actualFinish", "__root__": "input",
+    "actual_finish": "actualFinish", "governance_template_id": "governanceTemplateId",
+    "__root__": "input",
 }
 
 _REFERENCES: dict[str, type[SQLModel]] = {
     "portfolio_id": Portfolio, "program_id": Program, "manager_id": Person,
     "sponsor_id": Person, "department_id": Department, "project_type_id": ProjectType,
+    "governance_template_id": GovernanceTemplate,
 }
 
 
@@ -116,6 +119,8 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     _check_dates(values.get("planned_start"), values.get("planned_finish"))
     await _check_references(session, values)
     values.setdefault("code", await _next_code(session))
+    # The template is applied after the project exists, by the governance service.
+    template_id = values.pop("governance_template_id", None)
     project = Project(**values)
     session.add(project)
     await _flush(session)
@@ -124,6 +129,9 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
                        changes=audit.diff({}, audit.snapshot(project)))
     events.stage(session, DomainEvent("project.changed", "Project", project.id,  # type: ignore[arg-type]
                                       project.portfolio_id, {"action": "create"}))
+    if template_id is not None:
+        await governance_service.apply_template(session, actor=actor, project_id=project.id,  # type: ignore[arg-type]
+                                                template_id=template_id)
     return project
 
 
