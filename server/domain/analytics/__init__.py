@@ -1,0 +1,1 @@
+"""Read-only analytics: capacity, risk exposure and strategic alignment."""
