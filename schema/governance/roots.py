@@ -1,5 +1,6 @@
 """What the governance package adds to the schema's roots."""
 
+from schema.governance.documents import DocumentQueries
 from schema.governance.reference import (
     ProjectChecklistItem,
     ProjectType,
@@ -17,7 +18,7 @@ from server.domain.governance.models import ProjectType as ProjectTypeRow
 from server.domain.governance.models import RagThreshold as RagThresholdRow
 from server.domain.governance.models import Setting as SettingRow
 
-QUERIES: list[type] = [GovernanceQueries, ReferenceQueries]
+QUERIES: list[type] = [GovernanceQueries, ReferenceQueries, DocumentQueries]
 MUTATIONS: list[type] = []
 SUBSCRIPTIONS: list[type] = []
 TYPES: list[type] = []
