@@ -74,11 +74,23 @@ class SubmitChangeRequestInput:
 class SubmitStatusReportInput:
     project_id: strawberry.ID = strawberry.field(description="The project's global id.")
     period_end: date = strawberry.field(description="Last day of the period reported on.")
-    overall: Rag = strawberry.field(description="Overall health.")  # type: ignore[valid-type]
-    schedule: Rag = strawberry.field(description="Schedule health.")  # type: ignore[valid-type]
-    cost: Rag = strawberry.field(description="Cost health.")  # type: ignore[valid-type]
-    scope: Rag = strawberry.field(description="Scope health.")  # type: ignore[valid-type]
-    risk: Rag = strawberry.field(description="Risk health.")  # type: ignore[valid-type]
+    overall: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="Overall health; left out: the worst of the four below.")
+    schedule: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="Schedule health; left out: the SPI band as of `periodEnd` (without an "
+                    "SPI, the project's health override, else GREEN).")
+    cost: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="Cost health; left out: the CPI band as of `periodEnd` (without a CPI, "
+                    "the project's health override, else GREEN).")
+    scope: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="Scope health; left out: GREEN.")
+    risk: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="Risk health; left out: RED if an open or mitigating risk scores 15 or "
+                    "more, AMBER if one scores 8 or more, else GREEN.")
     summary: str = strawberry.field(description="The headline, in Markdown (required).")
     accomplishments: str | None = strawberry.field(default=strawberry.UNSET,
                                                    description="Done this period.")

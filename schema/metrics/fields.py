@@ -76,7 +76,9 @@ class MetricsProjectFields:
         day = as_of or _today()
         figures = await _project_figures(info, self.row, day)
         health = evm_domain.health(figures, await _thresholds(info), self.row.health_override)
-        return EarnedValue.from_figures(day, figures, health)
+        finish = evm_domain.forecast_finish(self.row.baseline_start, self.row.baseline_finish,
+                                            figures.spi)
+        return EarnedValue.from_figures(day, figures, health, finish)
 
     @strawberry.field(description="Health today: the health override if set, else the worst "
                                   "of the CPI and SPI bands (null when neither is known).")

@@ -40,11 +40,16 @@ class EarnedValue:
     health: Rag | None = strawberry.field(  # type: ignore[valid-type]
         description="The worst of the CPI and SPI bands from the RAG thresholds (a project's "
                     "health override wins); null when neither index is known.")
+    forecast_finish: date | None = strawberry.field(
+        description="Forecast finish: baseline start + (baseline finish - baseline start) / SPI "
+                    "days, rounded to the nearest day (half to even) from the unrounded SPI; "
+                    "null when SPI is null or 0, without baseline dates, and on a portfolio.")
 
     @classmethod
     def from_figures(cls, as_of: date, figures: EarnedValueFigures,
-                     health: RagValue | None) -> EarnedValue:
+                     health: RagValue | None,
+                     forecast_finish: date | None = None) -> EarnedValue:
         r = figures.rounded()
         return cls(as_of=as_of, bac=r.bac, pv=r.pv, ev=r.ev, ac=r.ac, cv=r.cv, sv=r.sv,
                    cpi=r.cpi, spi=r.spi, eac=r.eac, etc=r.etc, vac=r.vac, tcpi=r.tcpi,
-                   health=health)
+                   health=health, forecast_finish=forecast_finish)

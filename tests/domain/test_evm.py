@@ -14,6 +14,7 @@ from server.domain.metrics.evm import (
     EarnedValue,
     band,
     earned_value,
+    forecast_finish,
     health,
     planned_fraction,
     roll_up,
@@ -183,3 +184,36 @@ def test_a_missing_index_leaves_the_other_band_to_decide() -> None:
     value = figures(bac="1", pv=None, ev="0.5", ac="1", cv="0", sv=None, cpi="0.5",
                     spi=None, eac=None, etc=None, vac=None, tcpi=None)
     assert health(value, THRESHOLDS) == Rag.RED
+
+
+def test_the_forecast_finish_stretches_the_baseline_by_the_unrounded_spi() -> None:
+    # given: on 1 Feb SPI = 40,000 / (100,000 x 31/90) = 36/31 (1.1613 rounded)
+    spi = earned_value(bac=D("100000.00"), percent_complete=40, baseline_start=START,
+                       baseline_finish=FINISH, actual_cost=D("35000.00"),
+                       as_of=date(2026, 2, 1)).spi
+
+    # when
+    result = forecast_finish(START, FINISH, spi)
+
+    # then: 90 / (36/31) = 77.5 days -> 78 (half to even), 1 Jan + 78 days
+    assert result == date(2026, 3, 20)
+
+
+def test_a_late_project_is_forecast_after_its_baseline_finish() -> None:
+    # then: SPI 0.4 -> 90 / 0.4 = 225 days after 1 Jan
+    assert forecast_finish(START, FINISH, D("0.4")) == date(2026, 8, 14)
+
+
+def test_the_forecast_finish_rounds_half_days_to_even() -> None:
+    # then: 5 / 2 = 2.5 -> 2 days; 7 / 2 = 3.5 -> 4 days
+    assert forecast_finish(START, date(2026, 1, 6), D(2)) == date(2026, 1, 3)
+    assert forecast_finish(START, date(2026, 1, 8), D(2)) == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(("start", "finish", "spi"), [
+    (START, FINISH, None), (START, FINISH, D(0)), (None, FINISH, D(1)), (START, None, D(1)),
+])
+def test_the_forecast_finish_is_null_without_spi_or_baseline(
+    start: date | None, finish: date | None, spi: Decimal | None,
+) -> None:
+    assert forecast_finish(start, finish, spi) is None

@@ -43,15 +43,16 @@ class ChangeRequestUpdate(ChangeRequestFields):
 
 
 class StatusReportSubmit(SQLModel):
-    """A project's status for the period ending ``period_end``; every RAG is required for now."""
+    """A project's status for the period ending ``period_end``; a RAG left out (None) is
+    suggested from the metrics by the service."""
 
     project_id: int
     period_end: date
-    overall: Rag
-    schedule: Rag
-    cost: Rag
-    scope: Rag
-    risk: Rag
+    overall: Rag | None = None
+    schedule: Rag | None = None
+    cost: Rag | None = None
+    scope: Rag | None = None
+    risk: Rag | None = None
     summary: str = Field(min_length=1, max_length=MAX_TEXT)
     accomplishments: str | None = Field(default=None, max_length=MAX_TEXT)
     next_steps: str | None = Field(default=None, max_length=MAX_TEXT)

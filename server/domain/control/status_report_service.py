@@ -1,11 +1,14 @@
 """Status report rules: one report per project and period, submitted once and then immutable.
 
 Authorized by the one enforcer against the project's relationships, audited, announced as a
-``status_report.submitted`` event, never committed.
+``status_report.submitted`` event, never committed. A RAG the caller leaves out is suggested
+from the metrics as of ``period_end`` (see ``suggest``), and the project's figures for that
+day are kept as a ``ProjectSnapshot`` in the same transaction.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,13 +19,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.audit.models import ProjectSnapshot
 from server.domain.base import utcnow
 from server.domain.control.schemas import StatusReportSubmit
+from server.domain.enums import EvmMetric, IssueStatus, Rag, RiskStatus
 from server.domain.errors import DomainError, ErrorCode, from_validation_error
 from server.domain.events import DomainEvent
+from server.domain.metrics import evm
 from server.domain.project.access import project_resource
 from server.domain.project.models import Project
-from server.domain.raid.models import StatusReport
+from server.domain.raid.models import Issue, Risk, StatusReport
 
 ENTITY_TYPE = "StatusReport"
 RESOURCE_TYPE = "status_report"
@@ -33,6 +39,13 @@ API_NAMES = {"project_id": "projectId", "period_end": "periodEnd", "next_steps":
              "__root__": "input"}
 
 
+RAGS = ("schedule", "cost", "scope", "risk")
+OPEN_RISKS = (RiskStatus.OPEN, RiskStatus.MITIGATING)
+OPEN_ISSUES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
+RED_RISK_SCORE, AMBER_RISK_SCORE = 15, 8
+_SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
 def _duplicate() -> DomainError:
     return DomainError.one("periodEnd", "the project already has a report for this period",
                            ErrorCode.DUPLICATE)
@@ -41,6 +54,71 @@ def _duplicate() -> DomainError:
 async def get(session: AsyncSession, *, status_report_id: int) -> StatusReport | None:
     """The status report, or None."""
     return await session.get(StatusReport, status_report_id)
+
+
+def risk_rag(scores: list[int]) -> Rag:
+    """RED if an open risk scores 15 or more, AMBER if one scores 8 or more, else GREEN."""
+    top = max(scores, default=0)
+    return Rag.RED if top >= RED_RISK_SCORE else Rag.AMBER if top >= AMBER_RISK_SCORE \
+        else Rag.GREEN
+
+
+def suggest(figures: evm.EarnedValue, thresholds: dict[EvmMetric, evm.Band],
+            override: Rag | None, risk_scores: list[int]) -> dict[str, Rag]:
+    """The RAGs the metrics tell: schedule = the SPI band, cost = the CPI band (an unknown
+    index or band falls back to the project's health override, else GREEN), risk from the open
+    risks' scores, scope GREEN (nothing measures it yet), overall the worst of the four."""
+    fallback = override or Rag.GREEN
+    rags = {
+        "schedule": evm.band(figures.spi, thresholds.get(EvmMetric.SPI)) or fallback,
+        "cost": evm.band(figures.cpi, thresholds.get(EvmMetric.CPI)) or fallback,
+        "scope": Rag.GREEN,
+        "risk": risk_rag(risk_scores),
+    }
+    rags["overall"] = min(rags.values(), key=_SEVERITY.__getitem__)
+    return rags
+
+
+async def _count(session: AsyncSession, model: Any, project_id: int, statuses: Any) -> int:
+    statement = sa.select(sa.func.count()).select_from(model).where(
+        model.project_id == project_id, model.status.in_(statuses))
+    return int((await session.exec(statement)).one()[0])  # type: ignore[call-overload]
+
+
+async def _metrics(session: AsyncSession, project: Project, day: date,
+                   ) -> tuple[evm.EarnedValue, dict[EvmMetric, evm.Band]]:
+    ac = (await evm.actual_costs(session, [project.id], day))[project.id]  # type: ignore[list-item]
+    return evm.project_earned_value(project, ac, day), await evm.rag_thresholds(session)
+
+
+async def _open_risk_scores(session: AsyncSession, project_id: int) -> list[int]:
+    statement = sa.select(Risk.score).where(  # type: ignore[call-overload]
+        Risk.project_id == project_id, Risk.status.in_(OPEN_RISKS))  # type: ignore[attr-defined]
+    return [score for score in (await session.exec(statement)).scalars() if score is not None]
+
+
+async def _snapshot(session: AsyncSession, project: Project, day: date,
+                    figures: evm.EarnedValue, thresholds: dict[EvmMetric, evm.Band],
+                    open_risks: int) -> None:
+    """Upsert the project's snapshot for ``day``. Risk and issue counts are the current open
+    ones (their status history is not kept)."""
+    r = figures.rounded()
+    values = {
+        "status": project.status,
+        "health": evm.health(figures, thresholds, project.health_override),
+        "bac": r.bac, "pv": r.pv if r.pv is not None else evm.ZERO, "ev": r.ev, "ac": r.ac,
+        "percent_complete": project.percent_complete, "open_risks": open_risks,
+        "open_issues": await _count(session, Issue, project.id, OPEN_ISSUES),  # type: ignore[arg-type]
+    }
+    row = (await session.exec(sa.select(ProjectSnapshot).where(  # type: ignore[call-overload]
+        ProjectSnapshot.project_id == project.id,
+        ProjectSnapshot.taken_on == day))).scalars().first()
+    if row is None:
+        session.add(ProjectSnapshot(project_id=project.id, taken_on=day, **values))
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    await session.flush()
 
 
 async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> StatusReport:
@@ -62,8 +140,18 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
         StatusReport.period_end == validated.period_end))).first()
     if taken is not None:
         raise _duplicate()
-    report = StatusReport(**validated.model_dump(), submitted_by_id=actor.person_id,
-                          submitted_at=utcnow())
+    project = await session.get(Project, project_id)
+    assert project is not None  # project_resource raised NOT_FOUND otherwise
+    figures, thresholds = await _metrics(session, project, validated.period_end)
+    scores = await _open_risk_scores(session, project_id)
+    values = validated.model_dump()
+    suggested = suggest(figures, thresholds, project.health_override, scores)
+    for rag in RAGS:
+        if values[rag] is None:
+            values[rag] = suggested[rag]
+    if values["overall"] is None:
+        values["overall"] = min((values[rag] for rag in RAGS), key=_SEVERITY.__getitem__)
+    report = StatusReport(**values, submitted_by_id=actor.person_id, submitted_at=utcnow())
     session.add(report)
     try:
         await session.flush()
@@ -76,7 +164,7 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     await audit.record(session, actor=actor, action="submit", entity_type=ENTITY_TYPE,
                        entity_id=report.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(report)))
-    project = await session.get(Project, project_id)
+    await _snapshot(session, project, report.period_end, figures, thresholds, len(scores))
     events.stage(session, DomainEvent(
         SUBMITTED, ENTITY_TYPE, report.id,  # type: ignore[arg-type]
         project.portfolio_id if project else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ MONEY = Decimal("0.01")
 INDEX = Decimal("0.0001")
 ZERO = Decimal(0)
 ONE = Decimal(1)
+_DAY_FRACTION = Decimal("1e-9")
 # Worst first: the health is the worst band of CPI and SPI.
 _SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
@@ -120,6 +121,21 @@ def project_earned_value(project: Project, actual_cost: Decimal, as_of: date) ->
                         baseline_start=project.baseline_start,
                         baseline_finish=project.baseline_finish,
                         actual_cost=actual_cost, as_of=as_of)
+
+
+def forecast_finish(start: date | None, finish: date | None,
+                    spi: Decimal | None) -> date | None:
+    """start + (finish - start) / SPI days, rounded to the nearest day (half to even).
+
+    None without both baseline dates or when SPI is unknown or 0. Pass the unrounded SPI.
+    The quotient is first quantized to 1e-9 day so that the last digits lost in the
+    unrounded SPI (36/31 gives 77.4999..) do not decide a half day.
+    """
+    if start is None or finish is None or spi is None or spi == 0:
+        return None
+    quotient = (Decimal((finish - start).days) / spi).quantize(_DAY_FRACTION)
+    days = quotient.quantize(ONE, rounding=ROUND_HALF_EVEN)
+    return start + timedelta(days=int(days))
 
 
 def roll_up(items: Iterable[EarnedValue]) -> EarnedValue:
