@@ -103,9 +103,14 @@ def since(column: Any, moment: datetime | None) -> list[ColumnElement[bool]]:
 
 async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnElement[bool]],
                           order_by: Sequence[Any] | None, first: int | None, after: str | None,
-                          last: int | None, before: str | None) -> Connection[T]:
-    """A page of ``spec.model`` rows the caller may read."""
-    info.context.require("read", Resource(spec.resource_type))
+                          last: int | None, before: str | None,
+                          resource: Resource | None = None) -> Connection[T]:
+    """A page of ``spec.model`` rows the caller may read.
+
+    ``resource`` is what the read is asked about when it is not the bare type (e.g. one's
+    own notifications); the matching rows must then be narrowed by ``where`` in SQL.
+    """
+    info.context.require("read", resource or Resource(spec.resource_type))
     request = page_request(spec.order.ordering(spec.model, order_by),
                            first=first, after=after, last=last, before=before)
     sessions = info.context.sessions

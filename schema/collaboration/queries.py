@@ -35,11 +35,6 @@ from schema.pagination import (
     Connection,
     First,
     Last,
-    count_rows,
-    make_page,
-    page_request,
-    select_page,
-    to_connection,
 )
 from server.domain.audit import queries as audit_queries
 from server.domain.collaboration.models import Comment as CommentRow
@@ -69,19 +64,9 @@ async def own_connection(info: Info, spec: ListSpec[T], owner_column: Any,
     if viewer is None:
         raise unauthenticated_error()
     me = viewer.subject.person_id
-    info.context.require("read", Resource(spec.resource_type, recipient_id=me))
-    where = [owner_column == me, *where]
-    request = page_request(spec.order.ordering(spec.model, order_by),
-                           first=first, after=after, last=last, before=before)
-    sessions = info.context.sessions
-    async with sessions() as session:
-        rows = (await session.exec(select_page(spec.model, where, request))).scalars().all()  # type: ignore[call-overload]
-
-    async def count() -> int:
-        async with sessions() as counting:
-            return int((await counting.exec(count_rows(spec.model, where))).scalar_one())  # type: ignore[call-overload]
-
-    return to_connection(request, make_page(request, rows), spec.convert, count)
+    return await root_connection(info, spec, [owner_column == me, *where], order_by, first,
+                                 after, last, before,
+                                 resource=Resource(spec.resource_type, recipient_id=me))
 
 
 @strawberry.type
