@@ -10,14 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.common import flush
 from server.domain.control.schemas import ChangeRequestCreate, ChangeRequestUpdate
 from server.domain.enums import ChangeRequestStatus
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
@@ -62,16 +61,6 @@ def _in_cents(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise DomainError.one("version", "the change request was changed by someone else; "
-                              "reload it", ErrorCode.VERSION_CONFLICT) from None
-    except IntegrityError:
-        raise DomainError.one("input", "the change breaks a data rule", ErrorCode.INVALID) from None
-
-
 async def _get_for(session: AsyncSession, actor: Actor, action: str, change_request_id: int,
                    version: int) -> ChangeRequest:
     """The draft to change: found, allowed, read at ``version`` and still a draft."""
@@ -103,7 +92,7 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
                                    status=ChangeRequestStatus.DRAFT,
                                    requested_by_id=actor.person_id)
     session.add(change_request)
-    await _flush(session)
+    await flush(session, "change request")
     await audit.record(session, actor=actor, action="create", entity_type=ENTITY_TYPE,
                        entity_id=change_request.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(change_request)))
@@ -123,7 +112,7 @@ async def update(session: AsyncSession, *, actor: Actor, change_request_id: int,
     before = audit.snapshot(change_request)
     for key, value in values.items():
         setattr(change_request, key, value)
-    await _flush(session)
+    await flush(session, "change request")
     await audit.record(session, actor=actor, action="update", entity_type=ENTITY_TYPE,
                        entity_id=change_request.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(change_request)))
@@ -137,7 +126,7 @@ async def submit(session: AsyncSession, *, actor: Actor, change_request_id: int,
     change_request = await _get_for(session, actor, "submit", change_request_id, version)
     before = audit.snapshot(change_request)
     change_request.status = ChangeRequestStatus.SUBMITTED
-    await _flush(session)
+    await flush(session, "change request")
     await audit.record(session, actor=actor, action="submit", entity_type=ENTITY_TYPE,
                        entity_id=change_request.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(change_request)))

@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
+from server.domain.common import flush
 from server.domain.enums import ChangeRequestStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
@@ -25,14 +24,6 @@ from server.domain.project.models import Milestone, Project, ProjectBaseline
 from server.domain.raid.models import ChangeRequest
 
 DECISIONS = (ChangeRequestStatus.APPROVED, ChangeRequestStatus.REJECTED)
-
-
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise DomainError.one("version", "the change request was changed by someone else; "
-                              "reload it", ErrorCode.VERSION_CONFLICT) from None
 
 
 async def _next_baseline(session: AsyncSession, project: Project, reason: str) -> ProjectBaseline:
@@ -96,11 +87,8 @@ async def decide(session: AsyncSession, *, actor: Actor, change_request_id: int,
                                         f"Change request {change_request.id}: "
                                         f"{change_request.title}")
         session.add(baseline)
-    try:
-        await _flush(session)
-    except IntegrityError:
-        raise DomainError.one("id", "the impacts break a data rule of the project",
-                              ErrorCode.INVALID) from None
+    await flush(session, "change request", invalid=DomainError.one(
+        "id", "the impacts break a data rule of the project", ErrorCode.INVALID))
     await audit.record(session, actor=actor, action="decide", entity_type="ChangeRequest",
                        entity_id=change_request_id,
                        changes=audit.diff(request_before, audit.snapshot(change_request)))

@@ -13,7 +13,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
@@ -21,6 +20,7 @@ from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.audit.models import ProjectSnapshot
 from server.domain.base import utcnow
+from server.domain.common import flush
 from server.domain.control.schemas import StatusReportSubmit
 from server.domain.enums import EvmMetric, IssueStatus, Rag, RiskStatus
 from server.domain.errors import DomainError, ErrorCode, from_validation_error
@@ -153,14 +153,9 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
         values["overall"] = min((values[rag] for rag in RAGS), key=_SEVERITY.__getitem__)
     report = StatusReport(**values, submitted_by_id=actor.person_id, submitted_at=utcnow())
     session.add(report)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        # A concurrent submission for the same period loses on the unique constraint.
-        text = str(exc.orig).lower()
-        if "unique" in text or "duplicate" in text:
-            raise _duplicate() from None
-        raise DomainError.one("input", "the report breaks a data rule", ErrorCode.INVALID) from None
+    # A concurrent submission for the same period loses on the unique constraint.
+    await flush(session, "status report", on_unique=_duplicate(), invalid=DomainError.one(
+        "input", "the report breaks a data rule", ErrorCode.INVALID))
     await audit.record(session, actor=actor, action="submit", entity_type=ENTITY_TYPE,
                        entity_id=report.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(report)))

@@ -7,8 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,6 +14,7 @@ from policies.resources import Resource
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.common import flush
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
 from server.domain.events import DomainEvent
 from server.domain.governance import service as governance_service
@@ -92,20 +91,6 @@ async def _next_code(session: AsyncSession) -> str:
     return f"PRJ-{(highest or 0) + 1:04d}"
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise DomainError.one("version", "the project was changed by someone else; reload it",
-                              ErrorCode.VERSION_CONFLICT) from None
-    except IntegrityError as exc:
-        text = str(exc.orig).lower()
-        if "code" in text and ("unique" in text or "duplicate" in text):
-            raise DomainError.one("code", "a project with this code already exists",
-                                  ErrorCode.DUPLICATE) from None
-        raise DomainError.one("input", "the change breaks a data rule", ErrorCode.INVALID) from None
-
-
 async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> Project:
     """Create a project; a PM creates it as its manager. Raises DomainError or Forbidden."""
     data = {"manager_id": actor.person_id, **{k: v for k, v in data.items() if v is not None}}
@@ -123,7 +108,8 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     template_id = values.pop("governance_template_id", None)
     project = Project(**values)
     session.add(project)
-    await _flush(session)
+    await flush(session, "project", on_unique=DomainError.one(
+        "code", "a project with this code already exists", ErrorCode.DUPLICATE))
     await audit.record(session, actor=actor, action="create", entity_type="Project",
                        entity_id=project.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(project)))
@@ -154,7 +140,8 @@ async def update(session: AsyncSession, *, actor: Actor, project_id: int, versio
     before = audit.snapshot(project)
     for key, value in values.items():
         setattr(project, key, value)
-    await _flush(session)
+    await flush(session, "project", on_unique=DomainError.one(
+        "code", "a project with this code already exists", ErrorCode.DUPLICATE))
     await audit.record(session, actor=actor, action="update", entity_type="Project",
                        entity_id=project.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(project)))

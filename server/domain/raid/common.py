@@ -7,14 +7,13 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.common import flush as flush  # re-exported for the RAID services
 from server.domain.errors import DomainError, ErrorCode, from_validation_error
 from server.domain.governance.models import RiskCategory
 from server.domain.organisation.models import Person
@@ -110,18 +109,6 @@ def refuse_move(label: str, current: Any, target: Any, allowed: AbstractSet[Any]
     raise DomainError.one(
         field, f"a {label} cannot move from {current.value} to {target.value}; {options}",
         ErrorCode.INVALID)
-
-
-async def flush(session: AsyncSession, label: str) -> None:
-    """Write pending changes; a concurrent change is VERSION_CONFLICT, a broken rule INVALID."""
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise DomainError.one("version", f"the {label} was changed by someone else; reload it",
-                              ErrorCode.VERSION_CONFLICT) from None
-    except IntegrityError:
-        raise DomainError.one("input", "the change breaks a data rule", ErrorCode.INVALID) \
-            from None
 
 
 async def record(session: AsyncSession, *, actor: Actor, action: str, row: Any,

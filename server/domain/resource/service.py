@@ -13,13 +13,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.common import flush
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
 from server.domain.events import DomainEvent
 from server.domain.organisation.models import Person
@@ -104,16 +104,6 @@ def _duplicate() -> DomainError:
                            "starting that day", ErrorCode.DUPLICATE)
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        text = str(exc.orig).lower()
-        if "unique" in text or "duplicate" in text:  # a concurrent twin won the race
-            raise _duplicate() from None
-        raise DomainError.one("input", "the change breaks a data rule", ErrorCode.INVALID) from None
-
-
 def _iso_week(monday: date) -> str:
     year, week, _ = monday.isocalendar()
     return f"{year}-W{week:02d}"
@@ -163,7 +153,7 @@ async def create_allocation(session: AsyncSession, *, actor: Actor,
     await _check_unique(session, values["person_id"], values["project_id"], values["start_date"])
     allocation = Allocation(**values)
     session.add(allocation)
-    await _flush(session)
+    await flush(session, "allocation", on_unique=_duplicate())
     await audit.record(session, actor=actor, action="create", entity_type="Allocation",
                        entity_id=allocation.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(allocation)))
@@ -189,7 +179,7 @@ async def update_allocation(session: AsyncSession, *, actor: Actor, allocation_i
     before = audit.snapshot(allocation)
     for key, value in values.items():
         setattr(allocation, key, value)
-    await _flush(session)
+    await flush(session, "allocation", on_unique=_duplicate())
     await audit.record(session, actor=actor, action="update", entity_type="Allocation",
                        entity_id=allocation.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(allocation)))
@@ -243,7 +233,7 @@ async def create_benefit(session: AsyncSession, *, actor: Actor,
     await _check_owner(session, values.get("owner_id"))
     benefit = Benefit(**values)
     session.add(benefit)
-    await _flush(session)
+    await flush(session, "benefit")
     await audit.record(session, actor=actor, action="create", entity_type="Benefit",
                        entity_id=benefit.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(benefit)))
@@ -266,7 +256,7 @@ async def update_benefit(session: AsyncSession, *, actor: Actor, benefit_id: int
     before = audit.snapshot(benefit)
     for key, value in values.items():
         setattr(benefit, key, value)
-    await _flush(session)
+    await flush(session, "benefit")
     await audit.record(session, actor=actor, action="update", entity_type="Benefit",
                        entity_id=benefit.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(benefit)))
