@@ -47,14 +47,16 @@ async def resolve_node(info: Info, node_id: str) -> relay.Node | None:
         raise _bad_id(node_id)
     type_name, row_id = decoded
     graphql_type, model, resource_type = NODE_TYPES[type_name]
-    # Types whose rows answer differently (a notification is its recipient's) say so with
-    # ``policy_resource(row)``; a missing row gets the type's answer, so FORBIDDEN does not
-    # tell somebody else's row from no row.
+    # Types whose rows answer differently (a notification is its recipient's, a comment is
+    # readable with what it is on) say so with ``policy_resource(row)``: a resource or a tuple
+    # of them, each of which must be readable. A missing row gets the type's answer, so
+    # FORBIDDEN does not tell somebody else's row from no row.
     per_row = getattr(graphql_type, "policy_resource", None)
     if per_row is None:
         info.context.require("read", Resource(resource_type, id=row_id))
     row = await info.context.loaders.by_id(model).load(row_id)
     if per_row is not None:
-        info.context.require("read", per_row(row) if row is not None
-                             else Resource(resource_type, id=row_id))
+        asked = per_row(row) if row is not None else Resource(resource_type, id=row_id)
+        for resource in asked if isinstance(asked, tuple) else (asked,):
+            info.context.require("read", resource)
     return graphql_type.from_row(row) if row is not None else None

@@ -19,6 +19,7 @@ from schema.listing import child_connection, filter_key
 from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.types import LazyPerson, load_person
 from server.domain import enums
+from server.domain.audit.queries import resource_type_of
 from server.domain.collaboration.models import Comment as CommentRow
 from server.domain.collaboration.models import Notification as NotificationRow
 from server.domain.collaboration.models import NotificationPreference as PreferenceRow
@@ -87,6 +88,14 @@ class Comment(relay.Node):
         info.context.require("read", Resource("person"))
         rows = await info.context.loaders.by_id(PersonRow).load_many(self.row.mentions)
         return [Person.from_row(row) for row in rows if row is not None]
+
+    @classmethod
+    def policy_resource(cls, row: CommentRow) -> tuple[Resource, ...]:
+        """What the policies are asked about this row: the comment, and the kind of thing it
+        is on (a comment on what the viewer may not read is not theirs to read either)."""
+        parent = resource_type_of(row.parent_type)
+        comment = Resource("comment", id=row.id)
+        return (comment,) if parent is None else (comment, Resource(parent))
 
     @strawberry.field(description="The comment this one answers; null for a thread's start.")
     async def reply_to(self, info: Info) -> Comment | None:

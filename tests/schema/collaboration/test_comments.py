@@ -196,3 +196,23 @@ async def test_a_comment_resolves_by_its_global_id(
                                       "author": {"fullName": "Alice"}}
     missing = await api(who, NODE, id=world.gid("Comment", comment + 100))
     assert missing["data"]["node"] is None and codes(missing) == []
+
+
+@pytest.mark.parametrize(("who", "allowed"), [("pmo", True), ("alice", False),
+                                              ("carol", False), ("ana", False)])
+async def test_a_comment_on_what_the_viewer_may_not_read_is_forbidden_by_id(
+    api: Api, world: World, collab: Collab, who: str, allowed: bool
+) -> None:
+    # given a comment on a webhook (readable by the PMO only)
+    webhook = await collab.webhook()
+    comment = await collab.comment("rotate the secret", author="pmo", parent="Webhook",
+                                   parent_id=webhook)
+    # when it is asked for by its global id
+    result = await api(who, NODE, id=world.gid("Comment", comment))
+    # then only the PMO gets it; the others get FORBIDDEN and no body
+    if allowed:
+        assert result["data"]["node"]["body"] == "rotate the secret"
+        assert codes(result) == []
+    else:
+        assert result["data"]["node"] is None
+        assert codes(result) == ["FORBIDDEN"]
