@@ -86,15 +86,16 @@ class AnalyticsQueries:
 
     @strawberry.field(description="The set of the portfolio's proposed and active projects "
                                   "with the greatest total alignment score whose budgets fit "
-                                  "the cap (exact; the cheapest such set), and those left out.")
+                                  "the cap (the cheapest such set), and those left out. Exact "
+                                  "within a fixed amount of work: see `optimal`.")
     async def portfolio_scenario(self, info: Info, portfolio_id: ScenarioPortfolioId,
                                  budget_cap: BudgetCap) -> PortfolioScenario:
         info.context.require("read", Resource("portfolio"))
         info.context.require("read", Resource("project"))
         info.context.require("read", Resource("objective"))
         portfolio = _id(portfolio_id, "Portfolio", "portfolioId")
-        if budget_cap < 0:
-            raise bad_input("budgetCap must not be negative")
+        if not budget_cap.is_finite() or budget_cap < 0:
+            raise bad_input("budgetCap must be a non-negative amount")
         async with info.context.sessions() as session:
             candidates, rows = await strategy.scenario_candidates(
                 session, portfolio)  # type: ignore[arg-type]

@@ -105,17 +105,30 @@ def _projects(rows: dict[int, ProjectRow], ids: list[int]) -> list[Project]:
 
 
 @strawberry.type(description="The proposed and active projects of a portfolio that maximise "
-                             "the total alignment score within a budget cap (exact).")
+                             "the total alignment score within a budget cap. The search is "
+                             "exact within a fixed amount of work; `optimal` says whether this "
+                             "set is proven to be the best and `scoreUpperBound` how much any "
+                             "set could score at most.")
 class PortfolioScenario:
     budget_cap: Decimal = strawberry.field(description="The budget the chosen projects fit in.")
     total_cost: Decimal = strawberry.field(
         description="Sum of the chosen projects' budget at completion.")
     total_alignment_score: Decimal = strawberry.field(
-        description="Sum of the chosen projects' alignment scores (the maximum possible).")
+        description="Sum of the chosen projects' alignment scores (the maximum possible when "
+                    "`optimal` is true).")
     left_out_cost: Decimal = strawberry.field(
         description="Sum of the left-out projects' budget at completion.")
     left_out_alignment_score: Decimal = strawberry.field(
         description="Sum of the left-out projects' alignment scores.")
+    optimal: bool = strawberry.field(
+        description="True when no set of the candidates within the cap scores more than the "
+                    "chosen one (the search proves it for realistic portfolios). False when the "
+                    "work limit stopped the search first: the chosen set is then the best "
+                    "found, never worse than taking projects greedily by score per cost, and "
+                    "`scoreUpperBound` says how far from the best it can be.")
+    score_upper_bound: Decimal = strawberry.field(
+        description="A proven bound: no set of the candidates within the cap scores more. "
+                    "Equal to `totalAlignmentScore` when `optimal` is true.")
     scenario: strawberry.Private[Scenario]
     rows: strawberry.Private[dict[int, ProjectRow]]
 
@@ -135,4 +148,5 @@ class PortfolioScenario:
                    left_out_cost=sum((c.cost for c in scenario.left_out), Decimal("0")),
                    left_out_alignment_score=sum((c.score for c in scenario.left_out),
                                                 Decimal("0")),
+                   optimal=scenario.optimal, score_upper_bound=scenario.score_upper_bound,
                    scenario=scenario, rows=rows)

@@ -2,27 +2,31 @@
 
 Alignment of a project = sum over its objectives of weight x alignment_score; a portfolio
 ranks its projects by it. The scenario picks, among a portfolio's proposed and active
-projects, the set with the greatest total alignment whose total BAC fits a budget cap: an
-exact 0/1 knapsack, solved on whole cents and hundredths of a score.
+projects, the set with the greatest total alignment whose total BAC fits a budget cap: a 0/1
+knapsack, solved exactly on whole cents and hundredths of a score within a work budget that
+bounds the time any input can take (the answer says whether it is proven optimal).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.domain.analytics import knapsack
 from server.domain.enums import ProjectStatus
 from server.domain.organisation.models import StrategicObjective
 from server.domain.project.models import Project, ProjectObjective
 
 SCENARIO_STATUSES = (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE)
-_CENT = Decimal("0.01")
+WORK_BUDGET = 250_000
+"""How many search states the scenario may examine: 500 candidates take well under a second
+on the development machine whatever the data (bench/scenario_bench.py), and realistic
+portfolios need a small fraction of it (so their answers are proven optimal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +40,18 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """The optimiser's answer: chosen and left-out candidates with their totals."""
+    """The optimiser's answer: chosen and left-out candidates with their totals.
+
+    ``optimal`` is true when no set within the cap scores more than the chosen one;
+    ``score_upper_bound`` is proven: no set within the cap scores more than it (it equals
+    the chosen score when ``optimal``).
+    """
 
     budget_cap: Decimal
     chosen: tuple[Candidate, ...]
     left_out: tuple[Candidate, ...]
+    optimal: bool
+    score_upper_bound: Decimal
 
     @property
     def total_cost(self) -> Decimal:
@@ -102,91 +113,46 @@ async def scenario_candidates(session: AsyncSession, portfolio_id: int,
     return candidates, {r.id: r for r in rows}  # type: ignore[misc]
 
 
-def _units(value: Decimal) -> int:
-    """A non-negative Decimal in whole hundredths, rounded down (money and scores have 2
-    places, so only a finer budget cap is ever rounded, and never above itself)."""
-    return int((value / _CENT).to_integral_value(ROUND_FLOOR))
-
-
-def optimise(candidates: Sequence[Candidate], budget_cap: Decimal) -> Scenario:
+def optimise(candidates: Sequence[Candidate], budget_cap: Decimal, *,
+             work_budget: int | None = None) -> Scenario:
     """The set of candidates with the greatest total score whose total cost is within the cap.
 
-    Exact: a dynamic programme over the Pareto frontier of (cost, score) states, pruned by
-    the fractional-knapsack upper bound. Among optimal sets the cheapest wins; a candidate
-    that adds no score is left out.
+    A 0/1 knapsack on whole units (cents and hundredths of a score, or finer when the data
+    is), so the answer is exact whenever it says ``optimal``, which realistic portfolios
+    always get; otherwise it is the best set found within ``work_budget`` search states
+    (default ``WORK_BUDGET``) with a proven bound (see ``knapsack``). Free candidates with a
+    score are always chosen, a candidate that adds no score never is, and among optimal sets
+    the cheapest wins.
     """
-    cap = _units(max(budget_cap, Decimal("0")))
-    items = [(c, _units(c.cost), _units(c.score)) for c in candidates]
-    free = [c for c, cost, value in items if cost == 0 and value > 0]
-    # Densest first, so the bound of what is left is tight and the greedy floor is high.
-    paid = sorted(((c, cost, value) for c, cost, value in items
-                   if 0 < cost <= cap and value > 0),
-                  key=lambda t: (-t[2] / t[1], t[1]))
-    n = len(paid)
-    # Suffix prefix-sums: from item i on, cumulative cost and value in density order.
-    suffix_cost: list[list[int]] = []
-    suffix_value: list[list[int]] = []
-    for i in range(n):
-        costs, values, sc, sv = [0], [0], 0, 0
-        # Built lazily below would save memory; n is a few hundred so n^2 ints is fine.
-        for _, cost, value in paid[i:]:
-            sc += cost
-            sv += value
-            costs.append(sc)
-            values.append(sv)
-        suffix_cost.append(costs)
-        suffix_value.append(values)
+    cost_places = _places(c.cost for c in candidates)
+    score_places = _places(c.score for c in candidates)
+    # No set costs more than all the candidates together: clamping the cap to that keeps a
+    # huge cap from becoming a huge integer.
+    total = sum((c.cost for c in candidates if c.cost > 0), Decimal("0"))
+    cap = min(max(budget_cap, Decimal("0")), total)
+    solution = knapsack.solve([(_whole(c.cost, cost_places), _whole(c.score, score_places))
+                               for c in candidates],
+                              _whole(cap, cost_places),
+                              WORK_BUDGET if work_budget is None else work_budget)
+    return Scenario(
+        budget_cap=budget_cap,
+        chosen=tuple(c for i, c in enumerate(candidates) if i in solution.picked),
+        left_out=tuple(c for i, c in enumerate(candidates) if i not in solution.picked),
+        optimal=solution.optimal,
+        score_upper_bound=Decimal(f"{solution.upper_bound}E-{score_places}"))
 
-    def bound(i: int, room: int) -> int:
-        """An upper bound (floored) on the score items i.. can add within ``room``."""
-        if i >= n:
-            return 0
-        costs, values = suffix_cost[i], suffix_value[i]
-        k = bisect_right(costs, room) - 1  # whole items that fit
-        extra = 0
-        if i + k < n:
-            _, cost, value = paid[i + k]
-            extra = (room - costs[k]) * value // cost
-        return values[k] + extra
 
-    # A state: (cost, value, chosen as a linked list (index, previous) or None).
-    State = tuple[int, int, tuple[int, object] | None]
-    frontier: list[State] = [(0, 0, None)]
-    # A floor to prune against: the greedy fill in density order is feasible.
-    best, room = 0, cap
-    for _, cost, value in paid:
-        if cost <= room:
-            best, room = best + value, room - cost
-    for i, (_, cost, value) in enumerate(paid):
-        # Both lists are sorted by cost with rising value; merge them in one pass.
-        taken = [(c + cost, v + value, (i, chain)) for c, v, chain in frontier
-                 if c + cost <= cap]
-        kept: list[State] = []
-        top = -1
-        a = b = 0
-        while a < len(frontier) or b < len(taken):
-            if b == len(taken) or (a < len(frontier) and (frontier[a][0], -frontier[a][1])
-                                   <= (taken[b][0], -taken[b][1])):
-                state = frontier[a]
-                a += 1
-            else:
-                state = taken[b]
-                b += 1
-            c, v, _ = state
-            # Dominated (a cheaper state scores as much) or unable to reach the best: drop.
-            if v > top and v + bound(i + 1, cap - c) >= best:
-                kept.append(state)
-                top = v
-                best = max(best, v)
-        frontier = kept
-    winner = max(frontier, key=lambda s: (s[1], -s[0]))
-    picked: set[int] = set()
-    chain = winner[2]
-    while chain is not None:
-        index, previous = chain
-        picked.add(index)
-        chain = previous  # type: ignore[assignment]
-    chosen_ids = {id(c) for c in free} | {id(paid[i][0]) for i in picked}
-    chosen = tuple(c for c in candidates if id(c) in chosen_ids)
-    left_out = tuple(c for c in candidates if id(c) not in chosen_ids)
-    return Scenario(budget_cap, chosen, left_out)
+def _places(values: Iterable[Decimal]) -> int:
+    """The decimal places that make every value a whole number: at least 2 (money and
+    alignment scores have 2)."""
+    return max([2, *(-int(v.as_tuple().exponent) for v in values)])
+
+
+def _whole(value: Decimal, places: int) -> int:
+    """A Decimal in units of 10^-places, rounded toward zero (only the cap can have finer
+    digits, and rounding it down keeps every set that fits it). Integer arithmetic, since
+    Decimal arithmetic would round past 28 digits."""
+    sign, digits, exponent = value.as_tuple()
+    coefficient, shift = int("".join(map(str, digits)) or "0"), int(exponent) + places
+    whole = coefficient * 10 ** shift if shift >= 0 else coefficient // 10 ** -shift
+    return -whole if sign else whole

@@ -4,6 +4,7 @@ budget-capped portfolioScenario."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -11,8 +12,9 @@ import pytest
 from sqlmodel import select
 
 from server.app import create_app
+from server.domain.analytics import strategy
 from server.domain.auth.tokens import mint
-from server.domain.models import Project, ProjectObjective
+from server.domain.models import Project, ProjectObjective, StrategicObjective
 from server.settings import DEMO_SECRET_KEY, load_settings
 from tests.schema.analytics.conftest import Analytics, Sessions
 from tests.schema.conftest import Api, codes
@@ -31,7 +33,7 @@ SCENARIO = """
 query($portfolioId: ID!, $cap: Decimal!) {
   portfolioScenario(portfolioId: $portfolioId, budgetCap: $cap) {
     budgetCap totalCost totalAlignmentScore leftOutCost leftOutAlignmentScore
-    chosen { code alignmentScore } leftOut { code }
+    optimal scoreUpperBound chosen { code alignmentScore } leftOut { code }
   }
 }"""
 
@@ -106,6 +108,45 @@ async def test_scenario_picks_the_best_set_of_proposed_and_active_projects_withi
     assert float(scenario["totalAlignmentScore"]) == 18.5
     assert float(scenario["leftOutCost"]) == 200000
     assert float(scenario["leftOutAlignmentScore"]) == 2
+    assert scenario["optimal"] is True
+    assert float(scenario["scoreUpperBound"]) == 18.5
+
+
+async def test_scenario_says_when_its_work_budget_ran_out_before_a_proof(
+    api: Api, analytics: Analytics, sessions: Sessions, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: three more candidates of 6, 8 and 10 points at 10,000 a point (GROW 3, 4, 5),
+    # a cap of 300,000 (the best set scores 29) and no work budget
+    w = analytics.world
+    async with sessions() as s, s.begin():
+        grow = (await s.exec(select(StrategicObjective).where(
+            StrategicObjective.code == "GROW"))).one()
+        for i, alignment in enumerate((3, 4, 5), start=10):
+            project = Project(code=f"PRJ-{i:04d}", name=f"P{i}", portfolio_id=w.portfolio,
+                              manager_id=w.people["alice"],
+                              budget_at_completion=Decimal(alignment * 20_000))
+            s.add(project)
+            await s.flush()
+            s.add(ProjectObjective(project_id=project.id, objective_id=grow.id,  # type: ignore[arg-type]
+                                   alignment_score=alignment))
+    variables = {"portfolioId": w.gid("Portfolio", w.portfolio), "cap": "300000"}
+    monkeypatch.setattr(strategy, "WORK_BUDGET", 0)
+    # when
+    result = await api("ana", SCENARIO, **variables)
+    # then: the greedy set (Alpha, 6, 8), not proven, with a bound above the best
+    assert "errors" not in result, result
+    scenario = result["data"]["portfolioScenario"]
+    assert scenario["optimal"] is False
+    assert float(scenario["totalCost"]) <= 300000
+    assert float(scenario["totalAlignmentScore"]) == 25
+    assert float(scenario["scoreUpperBound"]) >= 29
+    # and when: the usual budget
+    monkeypatch.undo()
+    scenario = (await api("ana", SCENARIO, **variables))["data"]["portfolioScenario"]
+    # then: the best set (8, 10, Alpha), proven
+    assert [p["code"] for p in scenario["chosen"]] == ["PRJ-0001", "PRJ-0011", "PRJ-0012"]
+    assert scenario["optimal"] is True
+    assert float(scenario["totalAlignmentScore"]) == float(scenario["scoreUpperBound"]) == 29
 
 
 async def test_scenario_with_a_small_cap_chooses_nothing(api: Api, analytics: Analytics) -> None:
@@ -120,6 +161,8 @@ async def test_scenario_with_a_small_cap_chooses_nothing(api: Api, analytics: An
 @pytest.mark.parametrize(("portfolio_id", "cap"), [
     ("not-an-id", "1000"),
     (None, "-1"),
+    (None, "NaN"),
+    (None, "Infinity"),
 ])
 async def test_scenario_rejects_bad_arguments(api: Api, analytics: Analytics,
                                               portfolio_id: str | None, cap: str) -> None:
