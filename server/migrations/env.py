@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from server.db import normalise_url
 from server.domain.base import UTCDateTime
+from server.domain.knowledge import full_text
 from server.domain.models import metadata
 
 config = context.config
@@ -36,6 +37,8 @@ def _configure(connection: Connection | None = None, **kwargs: object) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=True,
         render_item=_render_item,
+        # Objects the metadata does not describe: the lessons' full-text index (raw DDL).
+        include_name=full_text.include_name,
         **kwargs,  # type: ignore[arg-type]
     )
 

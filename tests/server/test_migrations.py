@@ -11,12 +11,15 @@ from alembic.migration import MigrationContext
 
 from server import migrate
 from server.db import create_engine
+from server.domain.knowledge import full_text
 from server.domain.models import metadata
 
 
 def _diff(connection: sa.Connection) -> list[Any]:
+    # The options of server/migrations/env.py that decide what autogenerate compares.
     context = MigrationContext.configure(
-        connection, opts={"compare_type": True, "compare_server_default": True}
+        connection, opts={"compare_type": True, "compare_server_default": True,
+                          "include_name": full_text.include_name}
     )
     return compare_metadata(context, metadata)
 
