@@ -23,6 +23,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import sqlalchemy as sa
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.orm import with_expression
 from sqlalchemy.sql.elements import ColumnElement
 
 MAX_PAGE_SIZE = 500
@@ -76,11 +77,17 @@ def bad_input(message: str) -> GraphQLError:
 
 @dataclass(frozen=True)
 class SortField:
-    """One orderable field: its API name, SQL column and whether it can be NULL."""
+    """One orderable field: its API name, SQL column and whether it can be NULL.
+
+    ``computed`` marks a key worked out per query (a search rank): ``column`` is then an
+    expression labelled with the name of a ``query_expression()`` attribute of the model,
+    which the page query fills (``with_expression``) so the cursor can carry the value.
+    """
 
     name: str
     column: Any
     nullable: bool = False
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,10 @@ class Ordering:
 
     def order_by(self, *, reverse: bool = False) -> list[Any]:
         return [(expr.asc() if desc == reverse else expr.desc()) for expr, desc in self.sql_keys()]
+
+    def computed(self) -> list[Any]:
+        """The labelled expressions of the computed keys, to load onto each row."""
+        return [f.column for f, _ in self.fields if f.computed]
 
     def values_of(self, row: Any) -> list[Any]:
         """The row's sort values in cursor order (without NULL flags)."""
@@ -261,7 +272,8 @@ def to_connection(request: PageRequest, page: Page[Any], convert: Callable[[Any]
 def select_page(model: Any, where: Sequence[ColumnElement[bool]],
                 request: PageRequest) -> sa.Select[Any]:
     """One page of ``model`` rows matching ``where`` (plus one to detect more)."""
-    return (sa.select(model).where(*where, *request.conditions())
+    loads = [with_expression(getattr(model, c.key), c) for c in request.ordering.computed()]
+    return (sa.select(model).options(*loads).where(*where, *request.conditions())
             .order_by(*request.ordering.order_by(reverse=request.backwards))
             .limit(request.limit + 1))
 
@@ -272,11 +284,13 @@ def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int],
     rank = sa.func.row_number().over(
         partition_by=parent_column,
         order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
-    inner = (sa.select(model, rank)
+    computed = request.ordering.computed()
+    inner = (sa.select(model, rank, *computed)
              .where(parent_column.in_(parent_ids), *where, *request.conditions())
              .subquery())
     ranked = sa.orm.aliased(model, inner)
-    return (sa.select(ranked).where(inner.c._rank <= request.limit + 1)
+    loads = [with_expression(getattr(ranked, c.key), inner.c[c.key]) for c in computed]
+    return (sa.select(ranked).options(*loads).where(inner.c._rank <= request.limit + 1)
             .order_by(getattr(inner.c, parent_column.key), inner.c._rank))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -16,11 +17,13 @@ from sqlalchemy.sql.functions import FunctionElement
 from strawberry import relay
 
 from schema.context import Info
-from schema.listing import ListSpec, ids_of, one_of, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.listing import ListSpec, ids_of, one_of, since
+from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input
 from schema.raid.types import LazyProject, load_project
 from server.domain import enums
+from server.domain.knowledge import full_text
 from server.domain.knowledge.models import Lesson as LessonRow
+from server.domain.project.models import Project as ProjectRow
 
 LessonImpact = strawberry.enum(enums.LessonImpact,
                                description="Whether a lesson comes from something that went "
@@ -89,8 +92,14 @@ def any_tag(column: Any, tags: Sequence[str] | None) -> list[ColumnElement[bool]
     return [_json_array_has_any(column, *(sa.literal(t, sa.String) for t in wanted))]
 
 
+MAX_SEARCH_LENGTH = 200
+
+
 @strawberry.enum(description="Fields lessons can be ordered by (ties broken by id).")
 class LessonOrderField(Enum):
+    RELEVANCE = strawberry.enum_value(
+        "RELEVANCE", description="How well a lesson matches `filter.search` (DESC: best "
+                                 "first, the default when searching); only with a search.")
     CREATED_AT = "CREATED_AT"
     UPDATED_AT = "UPDATED_AT"
     TITLE = "TITLE"
@@ -108,7 +117,15 @@ class LessonOrder:
 @strawberry.input(description="Which lessons to list; all given conditions must hold.")
 class LessonFilter:
     search: str | None = strawberry.field(
-        default=None, description="Text in the title, what happened or the recommendation.")
+        default=None,
+        description="Full-text search in the title, what happened, the recommendation, the "
+                    "category and the tags: every word must appear, in any form of it "
+                    "(English stemming: `estimate` finds `estimating`), and the last word may "
+                    "be the start of one. Punctuation is never an operator; on PostgreSQL "
+                    "English stop words (`the`, `of`) are left out. Blank: no condition; no "
+                    "letters or digits: no lessons. At most "
+                    f"{MAX_SEARCH_LENGTH} characters. Unless `orderBy` says otherwise, "
+                    "results come best match first (the title counts most).")
     category: list[str] | None = strawberry.field(default=None,
                                                   description="Any of these categories.")
     impact: list[LessonImpact] | None = strawberry.field(  # type: ignore[valid-type]
@@ -117,8 +134,27 @@ class LessonFilter:
                                               description="Tagged with any of these tags.")
     project_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Learned on any of these projects.")
+    portfolio_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Learned on a project of any of these portfolios.")
     updated_since: datetime | None = strawberry.field(
         default=None, description="Changed at or after this time (incremental refresh).")
+
+
+def _search_words(f: LessonFilter | None) -> list[str] | None:
+    """The words searched for; None when there is no search (absent or blank)."""
+    if f is None or f.search is None or not f.search.strip():
+        return None
+    if len(f.search) > MAX_SEARCH_LENGTH:
+        raise bad_input(f"search: at most {MAX_SEARCH_LENGTH} characters")
+    return full_text.words(f.search)
+
+
+def _on_portfolios(global_ids: Sequence[str] | None) -> list[ColumnElement[bool]]:
+    inside = ids_of(ProjectRow.portfolio_id, global_ids, "Portfolio", "portfolioIds")
+    if not inside:
+        return []
+    return [LessonRow.project_id.in_(  # type: ignore[union-attr]
+        sa.select(ProjectRow.id).where(*inside))]
 
 
 def lesson_conditions(f: LessonFilter | None) -> list[ColumnElement[bool]]:
@@ -126,29 +162,56 @@ def lesson_conditions(f: LessonFilter | None) -> list[ColumnElement[bool]]:
     if f is None:
         return []
     lesson: Any = LessonRow
+    words = _search_words(f)
     return [
-        *search(f.search, lesson.title, lesson.what_happened, lesson.recommendation),
+        *([] if words is None else [full_text.matches(lesson.id, words)]),
         *one_of(lesson.category, f.category),
         *one_of(lesson.impact, f.impact),
         *any_tag(lesson.tags, f.tags),
         *ids_of(lesson.project_id, f.project_ids, "Project", "projectIds"),
+        *_on_portfolios(f.portfolio_ids),
         *since(lesson.updated_at, f.updated_since),
     ]
 
 
-LESSONS = ListSpec(
-    LessonRow, "lesson",
-    OrderSpec({
-        "CREATED_AT": SortField("CREATED_AT", LessonRow.created_at),
-        "UPDATED_AT": SortField("UPDATED_AT", LessonRow.updated_at),
-        "TITLE": SortField("TITLE", LessonRow.title),
-        "CATEGORY": SortField("CATEGORY", LessonRow.category),
-        "IMPACT": SortField("IMPACT", LessonRow.impact),
-    }, default=[("CREATED_AT", True)]),
-    Lesson.from_row,
-)
+_ORDER_FIELDS = {
+    "CREATED_AT": SortField("CREATED_AT", LessonRow.created_at),
+    "UPDATED_AT": SortField("UPDATED_AT", LessonRow.updated_at),
+    "TITLE": SortField("TITLE", LessonRow.title),
+    "CATEGORY": SortField("CATEGORY", LessonRow.category),
+    "IMPACT": SortField("IMPACT", LessonRow.impact),
+}
+LESSONS = ListSpec(LessonRow, "lesson", OrderSpec(_ORDER_FIELDS, default=[("CREATED_AT", True)]),
+                   Lesson.from_row)
+
+
+@lru_cache(maxsize=256)
+def _ranked(words: tuple[str, ...]) -> ListSpec[Lesson]:
+    # Cached so that every project of one request listing lessons(filter: {search}) gets the
+    # same ordering object: nested pages are batched per (filter, ordering).
+    relevance = full_text.rank(LessonRow.id, list(words)).label(LessonRow.search_rank.key)
+    order = OrderSpec({**_ORDER_FIELDS,
+                       "RELEVANCE": SortField("RELEVANCE", relevance, computed=True)},
+                      default=[("RELEVANCE", True)])
+    return ListSpec(LessonRow, "lesson", order, Lesson.from_row)
+
+
+def lesson_list(f: LessonFilter | None, order_by: Sequence[LessonOrder] | None,
+                ) -> ListSpec[Lesson]:
+    """How to list lessons under this filter: best match first when searching.
+
+    Ordering by RELEVANCE without a search is BAD_USER_INPUT (there is nothing to rank by).
+    """
+    words = _search_words(f)
+    if words is not None:
+        return _ranked(tuple(words))
+    if any(item.field == LessonOrderField.RELEVANCE for item in order_by or ()):
+        raise bad_input("orderBy RELEVANCE needs filter.search")
+    return LESSONS
+
 
 LessonFilterArg = Annotated[LessonFilter | None, strawberry.argument(
     description="Which lessons to list; all given conditions must hold.")]
 LessonOrderArg = Annotated[list[LessonOrder] | None, strawberry.argument(
-    description="Sort terms in priority order (default: newest first).")]
+    description="Sort terms in priority order (default: best match first when searching, "
+                "else newest first).")]

@@ -31,11 +31,11 @@ from schema.resource.costs import (
     cost_entry_conditions,
 )
 from schema.resource.lessons import (
-    LESSONS,
     Lesson,
     LessonFilterArg,
     LessonOrderArg,
     lesson_conditions,
+    lesson_list,
 )
 from schema.resource.milestones import (
     MILESTONES,
@@ -97,11 +97,13 @@ class ResourceProjectFields:
                                       benefit_conditions(filter), filter_key(filter),
                                       order_by, first, after, last, before)
 
-    @strawberry.field(description="Lessons learned on the project (default: newest first).")
+    @strawberry.field(description="Lessons learned on the project (default: best match first "
+                                  "when searching, else newest first).")
     async def lessons(self, info: Info, filter: LessonFilterArg = None,
                       order_by: LessonOrderArg = None, first: First = None, after: After = None,
                       last: Last = None, before: Before = None) -> Connection[Lesson]:
-        return await child_connection(info, LESSONS, LessonRow.project_id, self.row.id,
+        return await child_connection(info, lesson_list(filter, order_by),
+                                      LessonRow.project_id, self.row.id,
                                       lesson_conditions(filter), filter_key(filter),
                                       order_by, first, after, last, before)
 

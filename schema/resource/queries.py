@@ -15,11 +15,11 @@ from schema.resource.costs import (
     cost_entry_conditions,
 )
 from schema.resource.lessons import (
-    LESSONS,
     Lesson,
     LessonFilterArg,
     LessonOrderArg,
     lesson_conditions,
+    lesson_list,
 )
 from schema.resource.objectives import (
     STRATEGIC_OBJECTIVES,
@@ -32,13 +32,15 @@ from schema.resource.objectives import (
 
 @strawberry.type
 class ResourceQueries:
-    @strawberry.field(description="Lessons learned across projects, searchable; at most 500 "
-                                  "per page (default: newest first).")
+    @strawberry.field(description="Lessons learned across projects, with full-text search; at "
+                                  "most 500 per page (default: best match first when "
+                                  "searching, else newest first).")
     async def lessons(self, info: Info, filter: LessonFilterArg = None,
                       order_by: LessonOrderArg = None, first: First = None, after: After = None,
                       last: Last = None, before: Before = None) -> Connection[Lesson]:
-        return await root_connection(info, LESSONS, lesson_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await root_connection(info, lesson_list(filter, order_by),
+                                     lesson_conditions(filter), order_by, first, after, last,
+                                     before)
 
     @strawberry.field(description="Strategic objectives projects align with; at most 500 per "
                                   "page (default: by code).")
