@@ -6,6 +6,7 @@ the query shows; the thresholds and a portfolio's projects are loaded the same w
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,17 @@ def _actual_cost_loader(info: Info, as_of: date) -> DataLoader[int, Decimal]:
     return info.context.loaders.keyed(("metrics.actual_cost", as_of), build)  # type: ignore[no-any-return]
 
 
+def _plan_loader(info: Info) -> DataLoader[int, list[tuple[date, int]]]:
+    """Each project's milestone (date, planned percent) pairs: one query per batch."""
+    def build() -> DataLoader[int, list[tuple[date, int]]]:
+        async def load(ids: list[int]) -> list[list[tuple[date, int]]]:
+            async with info.context.sessions() as session:
+                plans = await evm_domain.milestone_plans(session, ids)
+            return [plans[i] for i in ids]
+        return DataLoader(load_fn=load)
+    return info.context.loaders.keyed(("metrics.plans",), build)  # type: ignore[no-any-return]
+
+
 async def _thresholds(info: Info) -> dict[EvmMetric, evm_domain.Band]:
     def build() -> DataLoader[int, dict[EvmMetric, evm_domain.Band]]:
         async def load(keys: list[int]) -> list[dict[EvmMetric, evm_domain.Band]]:
@@ -58,8 +70,9 @@ async def _portfolio_projects(info: Info, portfolio_id: int) -> list[ProjectRow]
 
 
 async def _project_figures(info: Info, row: ProjectRow, as_of: date) -> evm_domain.EarnedValue:
-    actual = await _actual_cost_loader(info, as_of).load(row.id)  # type: ignore[arg-type]
-    return evm_domain.project_earned_value(row, actual, as_of)
+    actual, plan = await asyncio.gather(_actual_cost_loader(info, as_of).load(row.id),  # type: ignore[arg-type]
+                                        _plan_loader(info).load(row.id))  # type: ignore[arg-type]
+    return evm_domain.project_earned_value(row, actual, as_of, plan)
 
 
 def _today() -> date:
@@ -102,8 +115,10 @@ class MetricsPortfolioFields:
         info.context.require("read", Resource("portfolio"))
         day = as_of or _today()
         projects = await _portfolio_projects(info, self.row.id)
-        costs = await _actual_cost_loader(info, day).load_many([p.id for p in projects])
-        figures = evm_domain.roll_up(evm_domain.project_earned_value(p, ac, day)
-                              for p, ac in zip(projects, costs, strict=True))
+        ids = [p.id for p in projects]
+        costs, plans = await asyncio.gather(_actual_cost_loader(info, day).load_many(ids),
+                                            _plan_loader(info).load_many(ids))
+        figures = evm_domain.roll_up(evm_domain.project_earned_value(p, ac, day, plan)
+                                     for p, ac, plan in zip(projects, costs, plans, strict=True))
         return EarnedValue.from_figures(day, figures,
                                         evm_domain.health(figures, await _thresholds(info)))

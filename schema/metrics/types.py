@@ -23,8 +23,9 @@ class EarnedValue:
     as_of: date = strawberry.field(description="The day the figures are computed for.")
     bac: Decimal = strawberry.field(description="Budget at completion.")
     pv: Decimal | None = strawberry.field(
-        description="Planned value: BAC x the straight-line planned % between the baseline "
-                    "start and finish (null without baseline dates).")
+        description="Planned value: BAC x the planned % at the date, a straight line from 0 at "
+                    "the baseline start to 100 at the baseline finish unless milestones with "
+                    "a planned percent bend it (null without baseline dates).")
     ev: Decimal = strawberry.field(description="Earned value: BAC x percent complete / 100.")
     ac: Decimal = strawberry.field(
         description="Actual cost: the cost entries incurred on or before the date.")

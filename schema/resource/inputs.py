@@ -29,6 +29,9 @@ def _opt(description: str) -> Any:
 
 # --- milestones --------------------------------------------------------------------------
 
+PLANNED_PERCENT = ("How much of the work (0-100) the plan has done by this milestone; "
+                   "milestones that say it shape the project's planned value.")
+
 @strawberry.input(description="A new milestone of a project.")
 class CreateMilestoneInput:
     project_id: strawberry.ID = strawberry.field(description="The project's global id.")
@@ -38,6 +41,7 @@ class CreateMilestoneInput:
     actual_date: date | None = _opt("When it was reached; required when ACHIEVED, never in "
                                     "the future.")
     status: MilestoneStatus | None = _opt("Where it stands (default PLANNED).")  # type: ignore[valid-type]
+    planned_percent: int | None = _opt(PLANNED_PERCENT)
 
 
 @strawberry.input(description="A partial update of a milestone; omitted fields are kept.")
@@ -49,6 +53,7 @@ class UpdateMilestoneInput:
     actual_date: date | None = _opt("When it was reached; required when ACHIEVED, never in "
                                     "the future.")
     status: MilestoneStatus | None = _opt("Where it stands.")  # type: ignore[valid-type]
+    planned_percent: int | None = _opt(PLANNED_PERCENT + " Null clears it.")
 
 
 @strawberry.input(description="The milestone to delete.")

@@ -27,6 +27,11 @@ class Milestone(relay.Node):
     forecast_date: date | None = strawberry.field(description="Latest forecast.")
     actual_date: date | None = strawberry.field(description="When it was reached.")
     status: MilestoneStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    planned_percent: int | None = strawberry.field(
+        description="How much of the work (0-100) the plan has done by this milestone. "
+                    "Milestones that say it bend the project's planned value, which is "
+                    "otherwise a straight line from the baseline start to the finish; "
+                    "the milestone is dated by its baseline date, else its planned date.")
     created_at: datetime = strawberry.field(description="When it was added (UTC).")
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[MilestoneRow]
@@ -49,7 +54,8 @@ class Milestone(relay.Node):
     def from_row(cls, row: MilestoneRow) -> Milestone:
         return cls(id=row.id, name=row.name, planned_date=row.planned_date,  # type: ignore[arg-type]
                    baseline_date=row.baseline_date, forecast_date=row.forecast_date,
-                   actual_date=row.actual_date, status=row.status, created_at=row.created_at,
+                   actual_date=row.actual_date, status=row.status,
+                   planned_percent=row.planned_percent, created_at=row.created_at,
                    updated_at=row.updated_at, row=row)
 
 

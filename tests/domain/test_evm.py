@@ -16,6 +16,7 @@ from server.domain.metrics.evm import (
     earned_value,
     forecast_finish,
     health,
+    plan_curve,
     planned_fraction,
     roll_up,
 )
@@ -217,3 +218,57 @@ def test_the_forecast_finish_is_null_without_spi_or_baseline(
     start: date | None, finish: date | None, spi: Decimal | None,
 ) -> None:
     assert forecast_finish(start, finish, spi) is None
+
+
+# --- planned value shaped by milestones -------------------------------------------------------
+# 1 Jan - 1 Apr (90 days); the plan front-loads the work: half of it by 31 Jan (day 30), 90 % by
+# 2 Mar (day 60), the rest by the finish.
+FRONT_LOADED = [(date(2026, 1, 31), 50), (date(2026, 3, 2), 90)]
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2025, 12, 1), D(0)),
+    (date(2026, 1, 16), D("0.25")),          # day 15 of the first 30: half of 50 %
+    (date(2026, 1, 31), D("0.5")),           # on the milestone
+    (date(2026, 3, 17), D("0.95")),          # day 15 of the last 30: 90 % + half of 10 %
+    (date(2026, 4, 1), D(1)),
+    (date(2026, 6, 30), D(1)),
+])
+def test_milestones_with_a_planned_percent_bend_the_planned_line(
+    as_of: date, expected: Decimal,
+) -> None:
+    assert planned_fraction(as_of, START, FINISH, FRONT_LOADED) == expected
+
+
+def test_mid_way_on_a_front_loaded_plan_the_same_progress_is_behind_schedule() -> None:
+    # when: 1 Feb is one day past the 50 % milestone: 50 + 40 x 1/30 = 51.33.. %
+    result = earned_value(bac=D("100000.00"), percent_complete=40, baseline_start=START,
+                          baseline_finish=FINISH, actual_cost=D("35000.00"),
+                          as_of=date(2026, 2, 1), milestones=FRONT_LOADED).rounded()
+
+    # then: the straight line said SPI 1.1613 (ahead); the milestones say behind
+    assert (result.pv, result.sv, result.spi) == (D("51333.33"), D("-11333.33"), D("0.7792"))
+    assert (result.cpi, result.eac) == (D("1.1429"), D("87500.00"))  # cost side unchanged
+
+
+def test_the_curve_keeps_only_milestones_inside_the_baseline_and_never_unplans_work() -> None:
+    milestones = [
+        (date(2025, 12, 20), 30),   # before the start: the start anchors 0 %
+        (date(2026, 2, 10), 60),
+        (date(2026, 2, 10), 40),    # same day: the highest percent counts
+        (date(2026, 3, 1), 20),     # below an earlier milestone: raised to 60 %
+        (date(2026, 4, 1), 80),     # on the finish: the finish anchors 100 %
+        (date(2026, 5, 1), 100),    # after the finish
+    ]
+    assert plan_curve(START, FINISH, milestones) == [
+        (START, 0), (date(2026, 2, 10), 60), (date(2026, 3, 1), 60), (FINISH, 100)]
+    # flat between the two 60 % points, then straight to 100 % over the 31 days of March
+    assert planned_fraction(date(2026, 2, 20), START, FINISH, milestones) == D("0.6")
+    # 16 Mar is day 15 of 31: (60 + 40 x 15/31) % = 2460/3100
+    assert planned_fraction(date(2026, 3, 16), START, FINISH, milestones) == D(2460) / D(3100)
+
+
+def test_without_planned_percents_the_line_is_straight() -> None:
+    # 1 Feb is day 31 of 90, exactly as the straight line computes it
+    assert planned_fraction(date(2026, 2, 1), START, FINISH, []) == D(31) / D(90)
+    assert plan_curve(START, FINISH) == [(START, 0), (FINISH, 100)]

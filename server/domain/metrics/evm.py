@@ -1,5 +1,7 @@
 """Earned value (DOMAIN.md "Metrics"): pure Decimal functions plus batched queries.
 
+Planned value follows a straight line from the baseline start to the baseline finish unless
+milestones say otherwise: milestones that carry a planned percent bend it (``plan_curve``).
 Every figure is computed from unrounded intermediates and rounded once at the end: money to
 0.01 and indexes to 0.0001, ROUND_HALF_EVEN. A ratio whose divisor is 0 (or whose input is
 unknown) is None. Without both baseline dates the planned value, and what depends on it, is
@@ -18,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.enums import EvmMetric, Rag
 from server.domain.governance.models import RagThreshold
-from server.domain.project.models import CostEntry, Project
+from server.domain.project.models import CostEntry, Milestone, Project
 
 MONEY = Decimal("0.01")
 INDEX = Decimal("0.0001")
@@ -77,17 +79,51 @@ def _ratio(numerator: Decimal | None, divisor: Decimal | None) -> Decimal | None
     return numerator / divisor
 
 
-def planned_fraction(as_of: date, start: date | None, finish: date | None) -> Decimal | None:
-    """clamp((as_of - start) / (finish - start), 0, 1); None without both baseline dates.
+def plan_curve(start: date, finish: date,
+               milestones: Iterable[tuple[date, int]] = ()) -> list[tuple[date, int]]:
+    """The planned-% points from the baseline start (0 %) to the baseline finish (100 %).
 
+    ``milestones`` are (date, planned percent) pairs; those strictly between start and finish
+    become points of the curve (the start and finish anchor 0 and 100). A milestone cannot
+    un-plan work: a percent below an earlier milestone's is raised to it, and milestones on
+    the same day count once with their highest percent.
+    """
+    inside: dict[date, int] = {}
+    for day, percent in milestones:
+        if start < day < finish:
+            inside[day] = max(percent, inside.get(day, 0))
+    points = [(start, 0)]
+    for day in sorted(inside):
+        points.append((day, min(max(inside[day], points[-1][1]), 100)))
+    points.append((finish, 100))
+    return points
+
+
+def planned_fraction(as_of: date, start: date | None, finish: date | None,
+                     milestones: Iterable[tuple[date, int]] = ()) -> Decimal | None:
+    """The planned % (as a fraction) at ``as_of``; None without both baseline dates.
+
+    A straight line from the baseline start to the finish, clamp((as_of - start) /
+    (finish - start), 0, 1), unless milestones say otherwise: with milestones that carry a
+    planned percent the line bends through them (``plan_curve``), linear between points.
     A project planned to start and finish on the same day is 0 before it and 1 from it on.
     """
     if start is None or finish is None:
         return None
     if finish <= start:
         return ONE if as_of >= finish else ZERO
-    fraction = Decimal((as_of - start).days) / Decimal((finish - start).days)
-    return min(max(fraction, ZERO), ONE)
+    if as_of <= start:
+        return ZERO
+    if as_of >= finish:
+        return ONE
+    points = plan_curve(start, finish, milestones)
+    for (day0, percent0), (day1, percent1) in zip(points, points[1:], strict=False):
+        if as_of <= day1:
+            span = (day1 - day0).days
+            # One division, so the straight line gives exactly (as_of - start) / (finish - start).
+            return (Decimal(percent0 * span + (percent1 - percent0) * (as_of - day0).days)
+                    / Decimal(100 * span))
+    raise AssertionError("the curve ends at the finish")  # pragma: no cover
 
 
 def from_totals(bac: Decimal, pv: Decimal | None, ev: Decimal, ac: Decimal) -> EarnedValue:
@@ -105,22 +141,25 @@ def from_totals(bac: Decimal, pv: Decimal | None, ev: Decimal, ac: Decimal) -> E
 
 
 def earned_value(*, bac: Decimal, percent_complete: int, baseline_start: date | None,
-                 baseline_finish: date | None, actual_cost: Decimal,
-                 as_of: date) -> EarnedValue:
-    """A project's unrounded earned value as of ``as_of`` (``actual_cost`` = AC on that day)."""
-    fraction = planned_fraction(as_of, baseline_start, baseline_finish)
+                 baseline_finish: date | None, actual_cost: Decimal, as_of: date,
+                 milestones: Iterable[tuple[date, int]] = ()) -> EarnedValue:
+    """A project's unrounded earned value as of ``as_of`` (``actual_cost`` = AC on that day,
+    ``milestones`` its (date, planned percent) pairs, see ``planned_fraction``)."""
+    fraction = planned_fraction(as_of, baseline_start, baseline_finish, milestones)
     pv = None if fraction is None else bac * fraction
     ev = bac * Decimal(percent_complete) / Decimal(100)
     return from_totals(bac, pv, ev, actual_cost)
 
 
-def project_earned_value(project: Project, actual_cost: Decimal, as_of: date) -> EarnedValue:
-    """``earned_value`` of a project row (unrounded)."""
+def project_earned_value(project: Project, actual_cost: Decimal, as_of: date,
+                         milestones: Iterable[tuple[date, int]] = ()) -> EarnedValue:
+    """``earned_value`` of a project row (unrounded); ``milestones`` as ``milestone_plans``
+    gives them."""
     return earned_value(bac=project.budget_at_completion,
                         percent_complete=project.percent_complete,
                         baseline_start=project.baseline_start,
                         baseline_finish=project.baseline_finish,
-                        actual_cost=actual_cost, as_of=as_of)
+                        actual_cost=actual_cost, as_of=as_of, milestones=milestones)
 
 
 def forecast_finish(start: date | None, finish: date | None,
@@ -187,6 +226,21 @@ async def actual_costs(session: AsyncSession, project_ids: Sequence[int],
     return {pid: sums.get(pid, ZERO) for pid in project_ids}
 
 
+async def milestone_plans(session: AsyncSession, project_ids: Sequence[int],
+                          ) -> dict[int, list[tuple[date, int]]]:
+    """Each project's (date, planned percent) milestone pairs, in one query: the milestones
+    that carry a planned percent, dated by their baseline date, else their planned date."""
+    day = sa.func.coalesce(Milestone.baseline_date, Milestone.planned_date)
+    statement = (sa.select(Milestone.project_id, day, Milestone.planned_percent)
+                 .where(Milestone.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                        Milestone.planned_percent.is_not(None))  # type: ignore[union-attr]
+                 .order_by(Milestone.project_id, Milestone.id))
+    plans: dict[int, list[tuple[date, int]]] = {pid: [] for pid in project_ids}
+    for project_id, on, percent in (await session.exec(statement)).all():  # type: ignore[call-overload]
+        plans[project_id].append((on, percent))
+    return plans
+
+
 async def projects_of_portfolios(session: AsyncSession,
                                  portfolio_ids: Sequence[int]) -> dict[int, list[Project]]:
     """Each portfolio's projects (every status), in one query."""
@@ -206,5 +260,5 @@ async def rag_thresholds(session: AsyncSession) -> dict[EvmMetric, Band]:
 
 
 __all__ = ["Band", "EarnedValue", "actual_costs", "band", "earned_value", "from_totals",
-           "health", "planned_fraction", "project_earned_value", "projects_of_portfolios",
-           "rag_thresholds", "roll_up"]
+           "health", "milestone_plans", "plan_curve", "planned_fraction", "project_earned_value",
+           "projects_of_portfolios", "rag_thresholds", "roll_up"]

@@ -17,6 +17,7 @@ class MilestoneFields(SQLModel):
     forecast_date: date | None = None
     actual_date: date | None = None
     status: MilestoneStatus | None = None
+    planned_percent: int | None = Field(default=None, ge=0, le=100)
 
 
 class MilestoneCreate(MilestoneFields):

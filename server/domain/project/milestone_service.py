@@ -22,7 +22,8 @@ from server.domain.project.models import Milestone, Project
 
 RESOURCE = "milestone"
 API_NAMES = {"project_id": "projectId", "planned_date": "plannedDate",
-             "forecast_date": "forecastDate", "actual_date": "actualDate", "__root__": "input"}
+             "forecast_date": "forecastDate", "actual_date": "actualDate",
+             "planned_percent": "plannedPercent", "__root__": "input"}
 # Columns that cannot be cleared by an update.
 NOT_NULL = ("name", "planned_date", "status")
 

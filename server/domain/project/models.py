@@ -105,6 +105,14 @@ class Milestone(TimestampedTable, table=True):
     status: MilestoneStatus = EnumField(
         MilestoneStatus, index=True, default=MilestoneStatus.PLANNED
     )
+    # How much of the work (0-100 %) the plan has done by this milestone; milestones that say
+    # it shape the planned-value curve instead of a straight line (server/domain/metrics/evm.py).
+    planned_percent: int | None = Field(default=None)
+
+    __table_args__ = (
+        check("planned_percent IS NULL OR planned_percent BETWEEN 0 AND 100",
+              "planned_percent_range"),
+    )
 
 
 class CostEntry(TimestampedTable, table=True):

@@ -55,7 +55,8 @@ async def test_the_statements_do_not_depend_on_the_number_of_projects(
     assert len(large["projects"]["nodes"]) == 12
     assert large["portfolios"]["nodes"][0]["evm"]["ac"] == "85100.00"
     counts = [b["extensions"]["sql"]["statements"] for b in bodies]
-    # projects, the caller's roles, AC as of the date and as of today, thresholds, the
-    # portfolios and their projects; one per project would add at least 10 for the larger list.
+    # projects, the caller's roles, AC as of the date and as of today, the milestone plans,
+    # thresholds, the portfolios and their projects (how loads fall into batches varies by a
+    # statement or two); one per project would add at least 10 for the larger list.
     assert max(counts) <= 10, counts
-    assert abs(counts[0] - counts[1]) <= 1, counts
+    assert counts[1] <= counts[0] + 1, counts
