@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -183,6 +183,30 @@ def seed(
         fail(str(exc))
     total = sum(report.counts.values())
     out.print(f"seeded {total:,} rows in {report.seconds:.1f}s")
+
+
+@app.command()
+def snapshot(
+    on: Annotated[str | None, typer.Option(
+        "--on", help="The day to snapshot, YYYY-MM-DD (default: today, UTC).")] = None,
+) -> None:
+    """Take the day's ProjectSnapshot of every project not completed or cancelled (run it
+    daily for trend reports; running it again the same day updates the rows)."""
+    from server.domain.base import utcnow
+    from server.domain.metrics.snapshots import take_all
+
+    try:
+        day = date.fromisoformat(on) if on is not None else utcnow().date()
+    except ValueError:
+        fail(f"--on: {on!r} is not a date (YYYY-MM-DD)")
+    settings = settings_or_exit()
+
+    async def work(engine: Any) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            return await take_all(session, day)
+
+    count = run_db(settings, work)
+    out.print(f"took {count:,} project snapshots for {day.isoformat()}")
 
 
 @user_app.command("create")

@@ -18,7 +18,8 @@ REDACTED_FIELDS = frozenset({"password_hash", "token_hash", "secret"})
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version"})
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A field value as the audit trail keeps it (JSON: Decimal and dates as strings)."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -31,7 +32,7 @@ def _plain(value: Any) -> Any:
 def snapshot(row: SQLModel) -> dict[str, Any]:
     """The row's auditable fields as JSON-ready values."""
     data = row.model_dump()
-    return {k: _plain(v) for k, v in data.items()
+    return {k: plain(v) for k, v in data.items()
             if k not in SKIPPED_FIELDS and k not in REDACTED_FIELDS and k != "id"}
 
 

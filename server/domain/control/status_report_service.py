@@ -4,6 +4,9 @@ Authorized by the one enforcer against the project's relationships, audited, ann
 ``status_report.submitted`` event, never committed. A RAG the caller leaves out is suggested
 from the metrics as of ``period_end`` (see ``suggest``), and the project's figures for that
 day are kept as a ``ProjectSnapshot`` in the same transaction.
+
+"As of the period end" means what ``metrics.snapshots`` says: earned value, and the risks
+and issues open at the end of that day as the audit trail tells them.
 """
 
 from __future__ import annotations
@@ -18,17 +21,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
-from server.domain.audit.models import ProjectSnapshot
 from server.domain.base import utcnow
 from server.domain.common import flush
 from server.domain.control.schemas import StatusReportSubmit
-from server.domain.enums import EvmMetric, IssueStatus, Rag, RiskStatus
+from server.domain.enums import EvmMetric, Rag
 from server.domain.errors import DomainError, ErrorCode, from_validation_error
 from server.domain.events import DomainEvent
-from server.domain.metrics import evm
+from server.domain.metrics import evm, snapshots
 from server.domain.project.access import project_resource
 from server.domain.project.models import Project
-from server.domain.raid.models import Issue, Risk, StatusReport
+from server.domain.raid.models import StatusReport
 
 ENTITY_TYPE = "StatusReport"
 RESOURCE_TYPE = "status_report"
@@ -40,8 +42,6 @@ API_NAMES = {"project_id": "projectId", "period_end": "periodEnd", "next_steps":
 
 
 RAGS = ("schedule", "cost", "scope", "risk")
-OPEN_RISKS = (RiskStatus.OPEN, RiskStatus.MITIGATING)
-OPEN_ISSUES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 RED_RISK_SCORE, AMBER_RISK_SCORE = 15, 8
 _SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
@@ -79,46 +79,11 @@ def suggest(figures: evm.EarnedValue, thresholds: dict[EvmMetric, evm.Band],
     return rags
 
 
-async def _count(session: AsyncSession, model: Any, project_id: int, statuses: Any) -> int:
-    statement = sa.select(sa.func.count()).select_from(model).where(
-        model.project_id == project_id, model.status.in_(statuses))
-    return int((await session.exec(statement)).one()[0])  # type: ignore[call-overload]
-
-
 async def _metrics(session: AsyncSession, project: Project, day: date,
                    ) -> tuple[evm.EarnedValue, dict[EvmMetric, evm.Band]]:
     ac = (await evm.actual_costs(session, [project.id], day))[project.id]  # type: ignore[list-item]
-    return evm.project_earned_value(project, ac, day), await evm.rag_thresholds(session)
-
-
-async def _open_risk_scores(session: AsyncSession, project_id: int) -> list[int]:
-    statement = sa.select(Risk.score).where(  # type: ignore[call-overload]
-        Risk.project_id == project_id, Risk.status.in_(OPEN_RISKS))  # type: ignore[attr-defined]
-    return [score for score in (await session.exec(statement)).scalars() if score is not None]
-
-
-async def _snapshot(session: AsyncSession, project: Project, day: date,
-                    figures: evm.EarnedValue, thresholds: dict[EvmMetric, evm.Band],
-                    open_risks: int) -> None:
-    """Upsert the project's snapshot for ``day``. Risk and issue counts are the current open
-    ones (their status history is not kept)."""
-    r = figures.rounded()
-    values = {
-        "status": project.status,
-        "health": evm.health(figures, thresholds, project.health_override),
-        "bac": r.bac, "pv": r.pv if r.pv is not None else evm.ZERO, "ev": r.ev, "ac": r.ac,
-        "percent_complete": project.percent_complete, "open_risks": open_risks,
-        "open_issues": await _count(session, Issue, project.id, OPEN_ISSUES),  # type: ignore[arg-type]
-    }
-    row = (await session.exec(sa.select(ProjectSnapshot).where(  # type: ignore[call-overload]
-        ProjectSnapshot.project_id == project.id,
-        ProjectSnapshot.taken_on == day))).scalars().first()
-    if row is None:
-        session.add(ProjectSnapshot(project_id=project.id, taken_on=day, **values))
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
-    await session.flush()
+    plan = (await evm.milestone_plans(session, [project.id]))[project.id]  # type: ignore[list-item]
+    return evm.project_earned_value(project, ac, day, plan), await evm.rag_thresholds(session)
 
 
 async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> StatusReport:
@@ -143,7 +108,8 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     project = await session.get(Project, project_id)
     assert project is not None  # project_resource raised NOT_FOUND otherwise
     figures, thresholds = await _metrics(session, project, validated.period_end)
-    scores = await _open_risk_scores(session, project_id)
+    scores, open_issues = await snapshots.raid_at_end_of(session, project_id,
+                                                         validated.period_end)
     values = validated.model_dump()
     suggested = suggest(figures, thresholds, project.health_override, scores)
     for rag in RAGS:
@@ -159,7 +125,8 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     await audit.record(session, actor=actor, action="submit", entity_type=ENTITY_TYPE,
                        entity_id=report.id,  # type: ignore[arg-type]
                        changes=audit.diff({}, audit.snapshot(report)))
-    await _snapshot(session, project, report.period_end, figures, thresholds, len(scores))
+    await snapshots.record(session, project, report.period_end, figures, thresholds,
+                           len(scores), open_issues)
     events.stage(session, DomainEvent(
         SUBMITTED, ENTITY_TYPE, report.id,  # type: ignore[arg-type]
         project.portfolio_id if project else None,
