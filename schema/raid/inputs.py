@@ -91,6 +91,13 @@ class CloseRiskInput:
     version: int = strawberry.field(description=_VERSION)
 
 
+@strawberry.input(description="The risk to delete (one recorded by mistake; close a risk that "
+                              "no longer applies). An escalated risk cannot be deleted.")
+class DeleteRiskInput:
+    id: strawberry.ID = _id("The risk's global id.")
+    version: int = strawberry.field(description=_VERSION)
+
+
 @strawberry.input(description="The risk happened: open an issue from it. The issue's fields "
                               "default to the risk's, its severity to the risk's impact.")
 class EscalateRiskInput:
@@ -132,6 +139,13 @@ class UpdateIssueInput:
     due_date: date | None = _opt("When it must be resolved by.")
     resolution: str | None = _opt("Corrects the resolution of a RESOLVED or CLOSED issue.")
     resolved_on: date | None = _opt("Corrects the resolution date of a RESOLVED or CLOSED issue.")
+
+
+@strawberry.input(description="The issue to delete (one recorded by mistake; resolve or close "
+                              "an issue that is dealt with).")
+class DeleteIssueInput:
+    id: strawberry.ID = _id("The issue's global id.")
+    version: int = strawberry.field(description=_VERSION)
 
 
 @strawberry.input(description="Resolve an OPEN or IN_PROGRESS issue.")
@@ -253,6 +267,22 @@ class CreateAssumptionPayload:
 @strawberry.type(description="The result of updateAssumption.")
 class UpdateAssumptionPayload:
     assumption: Assumption | None = strawberry.field(description="The assumption after it.")
+    user_errors: list[UserError] = _errors()
+
+
+@strawberry.type(description="The result of deleteRisk.")
+class DeleteRiskPayload:
+    risk: Risk | None = strawberry.field(description="The risk as it was before deletion.")
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The deleted risk's global id (to evict it from client caches).")
+    user_errors: list[UserError] = _errors()
+
+
+@strawberry.type(description="The result of deleteIssue.")
+class DeleteIssuePayload:
+    issue: Issue | None = strawberry.field(description="The issue as it was before deletion.")
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The deleted issue's global id (to evict it from client caches).")
     user_errors: list[UserError] = _errors()
 
 

@@ -24,6 +24,10 @@ from schema.raid.inputs import (
     DeleteAssumptionPayload,
     DeleteDependencyInput,
     DeleteDependencyPayload,
+    DeleteIssueInput,
+    DeleteIssuePayload,
+    DeleteRiskInput,
+    DeleteRiskPayload,
     EscalateRiskInput,
     EscalateRiskPayload,
     ResolveIssueInput,
@@ -97,6 +101,22 @@ class RiskMutations:
 
         row, errors = await info.context.mutate(work)
         return UpdateRiskPayload(risk=_risk(row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete a risk recorded by mistake (PMO, or the "
+                                     "project's manager); an escalated risk cannot be.")
+    async def delete_risk(self, info: Info,
+                          input: Annotated[DeleteRiskInput, strawberry.argument(
+                              description="The risk to delete.")]) -> DeleteRiskPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await risk_service.delete(session, actor=actor,
+                                             risk_id=row_id(input.id, "Risk"),
+                                             version=input.version)
+
+        row, errors = await info.context.mutate(work)
+        return DeleteRiskPayload(risk=_risk(row), deleted_id=_deleted_id("Risk", row),
+                                 user_errors=errors)
 
     @strawberry.mutation(description="Close an OPEN or MITIGATING risk (status CLOSED).")
     async def close_risk(self, info: Info,
@@ -175,6 +195,22 @@ class IssueMutations:
 
         row, errors = await info.context.mutate(work)
         return ResolveIssuePayload(issue=_issue(row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete an issue recorded by mistake (PMO, or the "
+                                     "project's manager).")
+    async def delete_issue(self, info: Info,
+                           input: Annotated[DeleteIssueInput, strawberry.argument(
+                               description="The issue to delete.")]) -> DeleteIssuePayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await issue_service.delete(session, actor=actor,
+                                              issue_id=row_id(input.id, "Issue"),
+                                              version=input.version)
+
+        row, errors = await info.context.mutate(work)
+        return DeleteIssuePayload(issue=_issue(row), deleted_id=_deleted_id("Issue", row),
+                                  user_errors=errors)
 
 
 @strawberry.type

@@ -124,6 +124,23 @@ async def record_delete(session: AsyncSession, *, actor: Actor, row: Any) -> Non
                        entity_id=row.id, changes=audit.diff(audit.snapshot(row), {}))
 
 
+async def deletable(session: AsyncSession, actor: Actor, model: type[M], row_id: int,
+                    version: int, label: str) -> M:
+    """The versioned row to delete, once the actor may delete it and ``version`` is current."""
+    row = await get_or_raise(session, model, row_id, label)
+    actor.require("delete", await resource_of(session, label, row.project_id,  # type: ignore[attr-defined]
+                                              row.id))  # type: ignore[attr-defined]
+    check_version(row, version, label)
+    return row
+
+
+async def remove(session: AsyncSession, *, actor: Actor, row: Any, label: str) -> None:
+    """Audit the deletion of ``row``, then delete it (in the caller's transaction)."""
+    await record_delete(session, actor=actor, row=row)
+    await session.delete(row)
+    await flush(session, label)
+
+
 def apply(row: Any, values: dict[str, Any]) -> None:
     """Set the given values on the row."""
     for key, value in values.items():

@@ -116,3 +116,10 @@ async def resolve(session: AsyncSession, *, actor: Actor, issue_id: int, version
     await common.flush(session, "issue")
     await common.record(session, actor=actor, action="resolve", row=issue, before=before)
     return issue
+
+
+async def delete(session: AsyncSession, *, actor: Actor, issue_id: int, version: int) -> Issue:
+    """Delete an issue recorded by mistake, read at ``version``; returns it as it was."""
+    issue = await common.deletable(session, actor, Issue, issue_id, version, "issue")
+    await common.remove(session, actor=actor, row=issue, label="issue")
+    return issue

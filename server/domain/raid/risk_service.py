@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
@@ -90,6 +91,19 @@ async def update(session: AsyncSession, *, actor: Actor, risk_id: int, version: 
     common.apply(risk, values)
     await _written(session, risk)
     await common.record(session, actor=actor, action="update", row=risk, before=before)
+    return risk
+
+
+async def delete(session: AsyncSession, *, actor: Actor, risk_id: int, version: int) -> Risk:
+    """Delete a risk recorded by mistake, read at ``version``; returns it as it was. A risk
+    that was escalated cannot be deleted: its issue refers to it (close it instead)."""
+    risk = await common.deletable(session, actor, Risk, risk_id, version, "risk")
+    escalated = (await session.exec(sa.select(Issue.id).where(  # type: ignore[call-overload]
+        Issue.source_risk_id == risk.id))).first()
+    if escalated is not None:
+        raise DomainError.one("id", "an escalated risk cannot be deleted: the issue opened "
+                              "from it refers to it", ErrorCode.INVALID)
+    await common.remove(session, actor=actor, row=risk, label="risk")
     return risk
 
 
