@@ -32,6 +32,7 @@ from schema.portfolio.types import Portfolio
 from schema.project import roots as project
 from schema.project.types import Project
 from schema.raid import roots as raid
+from schema.reporting import roots as reporting
 from schema.resource import roots as resource
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -39,7 +40,7 @@ MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
 PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
-            metrics, decisions, analytics)
+            metrics, decisions, analytics, reporting)
 for _package in PACKAGES:
     register(_package.NODES)
 

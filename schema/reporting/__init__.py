@@ -1,0 +1,1 @@
+"""Reports: flat rows, portfolio summaries and trends for BI tools and dashboards."""

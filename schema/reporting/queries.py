@@ -1,0 +1,186 @@
+"""``reports { ... }``: flat rows, the portfolio summary and trend, through the one enforcer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy.sql.elements import ColumnElement
+
+from policies.resources import Resource
+from schema.base import decode_id
+from schema.context import Info
+from schema.listing import root_connection
+from schema.metrics.types import AsOf
+from schema.pagination import After, Before, Connection, First, Last, bad_input
+from schema.project.filters import ProjectFilter, ProjectOrder, project_conditions
+from schema.raid.filters import (
+    IssueFilterArg,
+    IssueOrderArg,
+    RiskFilterArg,
+    RiskOrderArg,
+    issue_conditions,
+    risk_conditions,
+)
+from schema.reporting.reports import (
+    ISSUE_ROWS,
+    MILESTONE_ROWS,
+    PROJECT_ROWS,
+    RISK_ROWS,
+    RowReport,
+)
+from schema.reporting.types import (
+    IssueRow,
+    MilestoneRow,
+    PortfolioSummary,
+    PortfolioTrendPoint,
+    ProjectRow,
+    RiskRow,
+    ValueCount,
+    from_data,
+)
+from schema.resource.milestones import MilestoneFilterArg, MilestoneOrderArg, milestone_conditions
+from server.domain.base import utcnow
+from server.domain.reporting import service
+
+PortfolioArg = Annotated[strawberry.ID | None, strawberry.argument(
+    description="Only rows of this portfolio's projects (a Portfolio global id).")]
+ProjectFilterArg = Annotated[ProjectFilter | None, strawberry.argument(
+    description="Which projects to list; all given conditions must hold.")]
+ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
+    description="Sort terms in priority order (default: by code).")]
+SUMMARY_READS = ("portfolio", "project", "cost_entry", "milestone", "risk", "issue",
+                 "change_request", "reference_data")
+TREND_READS = ("snapshot", "portfolio", "project")
+
+
+def today() -> date:
+    """Today (UTC), the default ``asOf``."""
+    return utcnow().date()
+
+
+def portfolio_row_id(value: str | None, argument: str = "portfolioId") -> int | None:
+    """The row id behind a Portfolio global id; BAD_USER_INPUT for anything else."""
+    if value is None:
+        return None
+    decoded = decode_id(value, expected="Portfolio")
+    if decoded is None:
+        raise bad_input(f"{argument}: {value!r} is not a Portfolio id")
+    return decoded[1]
+
+
+def require_reads(info: Info, resource_types: Sequence[str]) -> None:
+    """FORBIDDEN unless the caller may read every one of these types."""
+    for resource_type in resource_types:
+        info.context.require("read", Resource(resource_type))
+
+
+async def row_connection(info: Info, report: RowReport, where: list[ColumnElement[bool]],
+                         portfolio: str | None, order_by: Sequence[Any] | None,
+                         first: int | None, after: str | None, last: int | None,
+                         before: str | None, as_of: date | None = None) -> Connection[Any]:
+    """A page of a row report: the base rows by keyset, then built in one batch."""
+    require_reads(info, report.reads)
+    where = [*where, *report.in_portfolio(portfolio_row_id(portfolio))]
+    connection = await root_connection(info, report.spec, where, order_by,
+                                       first, after, last, before)
+    async with info.context.sessions() as session:
+        rows = await report.rows(session, [edge.node for edge in connection.edges],
+                                 as_of or today())
+    for edge, row in zip(connection.edges, rows, strict=True):
+        edge.node = row
+    return connection
+
+
+@strawberry.type(description="Reports for BI tools and dashboards: flat, paginated rows (also "
+                             "as CSV at /export/<report>.csv), a portfolio summary and a "
+                             "portfolio trend. Each requires read access to every kind of "
+                             "data it shows.")
+class Reports:
+    @strawberry.field(description="One row per project: people and portfolio by name, earned "
+                                  "value as of a day, RAID counts, last status report. Same "
+                                  "filter and orderBy as `projects`; at most 500 per page.")
+    async def project_rows(self, info: Info, filter: ProjectFilterArg = None,
+                           order_by: ProjectOrderArg = None,
+                           portfolio_id: PortfolioArg = None, as_of: AsOf = None,
+                           first: First = None, after: After = None, last: Last = None,
+                           before: Before = None) -> Connection[ProjectRow]:
+        return await row_connection(info, PROJECT_ROWS, project_conditions(filter),
+                                    portfolio_id, order_by, first, after, last, before, as_of)
+
+    @strawberry.field(description="One row per risk with its project, portfolio, category and "
+                                  "owner by name. Same filter and orderBy as `risks`.")
+    async def risk_rows(self, info: Info, filter: RiskFilterArg = None,
+                        order_by: RiskOrderArg = None, portfolio_id: PortfolioArg = None,
+                        first: First = None, after: After = None, last: Last = None,
+                        before: Before = None) -> Connection[RiskRow]:
+        return await row_connection(info, RISK_ROWS, risk_conditions(filter), portfolio_id,
+                                    order_by, first, after, last, before)
+
+    @strawberry.field(description="One row per issue with its project, portfolio and owner by "
+                                  "name. Same filter and orderBy as `issues`.")
+    async def issue_rows(self, info: Info, filter: IssueFilterArg = None,
+                         order_by: IssueOrderArg = None, portfolio_id: PortfolioArg = None,
+                         first: First = None, after: After = None, last: Last = None,
+                         before: Before = None) -> Connection[IssueRow]:
+        return await row_connection(info, ISSUE_ROWS, issue_conditions(filter), portfolio_id,
+                                    order_by, first, after, last, before)
+
+    @strawberry.field(description="One row per milestone with its project and portfolio and "
+                                  "its slip against the baseline. Same filter and orderBy as "
+                                  "`Project.milestones`.")
+    async def milestone_rows(self, info: Info, filter: MilestoneFilterArg = None,
+                             order_by: MilestoneOrderArg = None,
+                             portfolio_id: PortfolioArg = None, first: First = None,
+                             after: After = None, last: Last = None,
+                             before: Before = None) -> Connection[MilestoneRow]:
+        return await row_connection(info, MILESTONE_ROWS, milestone_conditions(filter),
+                                    portfolio_id, order_by, first, after, last, before)
+
+    @strawberry.field(description="A portfolio at a glance as of a day; null if there is no "
+                                  "such portfolio.")
+    async def portfolio_summary(
+        self, info: Info,
+        portfolio_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The portfolio's global id.")],
+        as_of: AsOf = None,
+    ) -> PortfolioSummary | None:
+        require_reads(info, SUMMARY_READS)
+        row_id = portfolio_row_id(portfolio_id)
+        async with info.context.sessions() as session:
+            data = await service.portfolio_summary(session, row_id, as_of or today())  # type: ignore[arg-type]
+        if data is None:
+            return None
+        summary = from_data(PortfolioSummary, data)
+        summary.by_status = [ValueCount(value=c.value, count=c.count) for c in data.by_status]
+        summary.by_health = [ValueCount(value=c.value, count=c.count) for c in data.by_health]
+        return summary
+
+    @strawberry.field(description="One point per day from `from` to `to` (at most three years) "
+                                  "on which the portfolio's projects have snapshots, sums and "
+                                  "counts over those snapshots; days without any are left out.")
+    async def portfolio_trend(
+        self, info: Info,
+        portfolio_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The portfolio's global id.")],
+        from_: Annotated[date, strawberry.argument(
+            name="from", description="The first day (inclusive).")],
+        to: Annotated[date, strawberry.argument(description="The last day (inclusive).")],
+    ) -> list[PortfolioTrendPoint]:
+        require_reads(info, TREND_READS)
+        row_id = portfolio_row_id(portfolio_id)
+        problem = service.trend_range_error(from_, to)
+        if problem is not None:
+            raise bad_input(problem)
+        async with info.context.sessions() as session:
+            points = await service.portfolio_trend(session, row_id, from_, to)  # type: ignore[arg-type]
+        return [from_data(PortfolioTrendPoint, p) for p in points]
+
+
+@strawberry.type
+class ReportingQueries:
+    @strawberry.field(description="Reports for BI tools and dashboards.")
+    def reports(self) -> Reports:
+        return Reports()

@@ -1,0 +1,203 @@
+"""GraphQL types of the reports: flat rows, the portfolio summary and trend points.
+
+Each row type declares the fields of its domain row (``server/domain/reporting/rows.py``)
+in the same order; the CSV export's columns are these fields, so a column and a GraphQL
+field never disagree (``tests/schema/reporting`` checks the names and order match).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import strawberry
+
+from schema.base import to_global_id
+from schema.enums import MilestoneStatus, ProjectStatus, Rag, RiskResponse, RiskStatus
+from schema.raid.types import IssueSeverity, IssueStatus
+
+T = TypeVar("T")
+
+_AS_OF = "The day the earned-value figures are computed for."
+
+
+def from_data(cls: type[T], data: Any) -> T:
+    """The GraphQL object for a domain row: same fields, row ids as global ids."""
+    id_types: dict[str, str] = getattr(data, "ID_TYPES", {})
+    values = {}
+    for item in dataclasses.fields(data):
+        value = getattr(data, item.name)
+        if item.name in id_types and value is not None:
+            value = to_global_id(id_types[item.name], value)
+        values[item.name] = value
+    return cls(**values)
+
+
+@strawberry.type(description="One project as a flat row for BI tools: people and portfolio by "
+                             "name, earned value as of a day, RAID counts and its last status "
+                             "report. Money is rounded as EarnedValue is.")
+class ProjectRow:
+    id: strawberry.ID = strawberry.field(description="The project's global id (as Project.id).")
+    code: str = strawberry.field(description="Project code such as PRJ-0042.")
+    name: str = strawberry.field(description="Project name.")
+    portfolio_code: str | None = strawberry.field(description="The portfolio's code.")
+    portfolio_name: str | None = strawberry.field(description="The portfolio's name.")
+    program_name: str | None = strawberry.field(description="The program's name, if any.")
+    manager_name: str | None = strawberry.field(description="The project manager's full name.")
+    sponsor_name: str | None = strawberry.field(description="The sponsor's full name, if any.")
+    status: ProjectStatus = strawberry.field(description="Lifecycle status.")  # type: ignore[valid-type]
+    priority: int = strawberry.field(description="1 (highest) to 5.")
+    health: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        description="The health override if set, else the worst of the CPI and SPI bands as of "
+                    "asOf (the rule of Project.health); null when neither index is known.")
+    percent_complete: int = strawberry.field(description="Progress, 0 to 100.")
+    budget_at_completion: Decimal = strawberry.field(description="BAC, the approved budget.")
+    baseline_start: date | None = strawberry.field(description="Start in the latest baseline.")
+    baseline_finish: date | None = strawberry.field(description="Finish in the latest baseline.")
+    forecast_finish: date | None = strawberry.field(
+        description="The project's own forecast finish (as Project.forecastFinish).")
+    evm_forecast_finish: date | None = strawberry.field(
+        description="Finish forecast from SPI as of asOf (as EarnedValue.forecastFinish).")
+    as_of: date = strawberry.field(description=_AS_OF)
+    pv: Decimal | None = strawberry.field(description="Planned value (null without baseline).")
+    ev: Decimal = strawberry.field(description="Earned value.")
+    ac: Decimal = strawberry.field(description="Actual cost incurred on or before asOf.")
+    cv: Decimal = strawberry.field(description="Cost variance: EV - AC.")
+    sv: Decimal | None = strawberry.field(description="Schedule variance: EV - PV.")
+    cpi: Decimal | None = strawberry.field(description="Cost performance index: EV / AC.")
+    spi: Decimal | None = strawberry.field(description="Schedule performance index: EV / PV.")
+    eac: Decimal | None = strawberry.field(description="Estimate at completion: BAC / CPI.")
+    open_risks: int = strawberry.field(description="Risks open or being mitigated now.")
+    high_risks: int = strawberry.field(description="Of those, the ones scoring 15 or more.")
+    open_issues: int = strawberry.field(description="Issues open or in progress now.")
+    overdue_milestones: int = strawberry.field(
+        description="Milestones neither achieved nor cancelled planned before asOf.")
+    alignment_score: Decimal = strawberry.field(
+        description="Strategic alignment: sum of objective weight x alignment score (0.01).")
+    last_report_period_end: date | None = strawberry.field(
+        description="Period end of the latest status report.")
+    last_overall_rag: Rag | None = strawberry.field(  # type: ignore[valid-type]
+        description="Overall RAG of the latest status report.")
+    updated_at: datetime = strawberry.field(description="When the project last changed (UTC).")
+
+
+@strawberry.type(description="One risk as a flat row for BI tools.")
+class RiskRow:
+    id: strawberry.ID = strawberry.field(description="The risk's global id.")
+    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    title: str = strawberry.field(description="Short title.")
+    description: str | None = strawberry.field(description="What could happen.")
+    category: str | None = strawberry.field(description="The risk category's name.")
+    probability: int = strawberry.field(description="1 to 5.")
+    impact: int = strawberry.field(description="1 to 5.")
+    score: int = strawberry.field(description="Probability x impact.")
+    status: RiskStatus = strawberry.field(description="Where the risk stands.")  # type: ignore[valid-type]
+    response: RiskResponse = strawberry.field(description="How it is answered.")  # type: ignore[valid-type]
+    response_plan: str | None = strawberry.field(description="The planned response.")
+    owner_name: str | None = strawberry.field(description="The owner's full name.")
+    due_date: date | None = strawberry.field(description="When the response is due.")
+    created_at: datetime = strawberry.field(description="When it was raised (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+
+
+@strawberry.type(description="One issue as a flat row for BI tools.")
+class IssueRow:
+    id: strawberry.ID = strawberry.field(description="The issue's global id.")
+    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    title: str = strawberry.field(description="Short title.")
+    description: str | None = strawberry.field(description="What happened.")
+    severity: IssueSeverity = strawberry.field(description="LOW to CRITICAL.")  # type: ignore[valid-type]
+    status: IssueStatus = strawberry.field(description="Where the issue stands.")  # type: ignore[valid-type]
+    owner_name: str | None = strawberry.field(description="The owner's full name.")
+    due_date: date | None = strawberry.field(description="When it should be resolved.")
+    resolved_on: date | None = strawberry.field(description="When it was resolved.")
+    resolution: str | None = strawberry.field(description="How it was resolved.")
+    source_risk_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the risk it was escalated from, if any.")
+    created_at: datetime = strawberry.field(description="When it was raised (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+
+
+@strawberry.type(description="One milestone as a flat row for BI tools.")
+class MilestoneRow:
+    id: strawberry.ID = strawberry.field(description="The milestone's global id.")
+    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    name: str = strawberry.field(description="What is reached.")
+    status: MilestoneStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    planned_date: date = strawberry.field(description="Current plan.")
+    baseline_date: date | None = strawberry.field(description="Date in the latest baseline.")
+    forecast_date: date | None = strawberry.field(description="Latest forecast.")
+    actual_date: date | None = strawberry.field(description="When it was reached.")
+    planned_percent: int | None = strawberry.field(
+        description="Planned % of the work done by this milestone, if set.")
+    slip_days: int | None = strawberry.field(
+        description="Days late (negative: early): the actual date, else the forecast, minus "
+                    "the baseline date; null when either side is unknown.")
+    created_at: datetime = strawberry.field(description="When it was added (UTC).")
+    updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
+
+
+@strawberry.type(description="How many items have one value.")
+class ValueCount:
+    value: str = strawberry.field(description="The value (a status, a RAG or UNKNOWN).")
+    count: int = strawberry.field(description="How many have it.")
+
+
+@strawberry.type(description="A portfolio at a glance as of a day: projects by status and "
+                             "health, the earned-value roll-up (sums, then ratios of the sums) "
+                             "and what is open or waiting.")
+class PortfolioSummary:
+    portfolio_id: strawberry.ID = strawberry.field(description="The portfolio's global id.")
+    code: str = strawberry.field(description="The portfolio's code.")
+    name: str = strawberry.field(description="The portfolio's name.")
+    as_of: date = strawberry.field(description=_AS_OF)
+    budget: Decimal = strawberry.field(description="The portfolio's budget envelope.")
+    project_count: int = strawberry.field(description="Its projects, every status.")
+    by_status: list[ValueCount] = strawberry.field(
+        description="Projects per status, every status listed.")
+    by_health: list[ValueCount] = strawberry.field(
+        description="Projects per health as of asOf (GREEN, AMBER, RED, and UNKNOWN when "
+                    "neither index is known).")
+    bac: Decimal = strawberry.field(description="Sum of the projects' BAC.")
+    pv: Decimal | None = strawberry.field(description="Sum of planned values (null if none).")
+    ev: Decimal = strawberry.field(description="Sum of earned values.")
+    ac: Decimal = strawberry.field(description="Sum of actual costs on or before asOf.")
+    cv: Decimal = strawberry.field(description="EV - AC of the sums.")
+    sv: Decimal | None = strawberry.field(description="EV - PV of the sums.")
+    cpi: Decimal | None = strawberry.field(description="EV / AC of the sums.")
+    spi: Decimal | None = strawberry.field(description="EV / PV of the sums.")
+    open_risks: int = strawberry.field(description="Risks open or being mitigated.")
+    high_risks: int = strawberry.field(description="Open risks scoring 15 or more.")
+    open_issues: int = strawberry.field(description="Issues open or in progress.")
+    overdue_milestones: int = strawberry.field(
+        description="Milestones neither achieved nor cancelled planned before asOf.")
+    pending_change_requests: int = strawberry.field(
+        description="Change requests submitted and waiting for a decision.")
+
+
+@strawberry.type(description="A portfolio's project snapshots of one day, added up.")
+class PortfolioTrendPoint:
+    day: date = strawberry.field(description="The day the snapshots describe.")
+    projects: int = strawberry.field(description="Projects with a snapshot that day.")
+    bac: Decimal = strawberry.field(description="Sum of BAC.")
+    pv: Decimal = strawberry.field(description="Sum of planned value.")
+    ev: Decimal = strawberry.field(description="Sum of earned value.")
+    ac: Decimal = strawberry.field(description="Sum of actual cost.")
+    cpi: Decimal | None = strawberry.field(description="EV / AC of the sums (0.0001).")
+    spi: Decimal | None = strawberry.field(description="EV / PV of the sums (0.0001).")
+    red: int = strawberry.field(description="Projects whose snapshot health was RED.")
+    amber: int = strawberry.field(description="Projects whose snapshot health was AMBER.")
+    green: int = strawberry.field(description="Projects whose snapshot health was GREEN.")
+    open_risks: int = strawberry.field(description="Open risks summed over the snapshots.")
+    open_issues: int = strawberry.field(description="Open issues summed over the snapshots.")

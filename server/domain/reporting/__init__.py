@@ -1,0 +1,1 @@
+"""Reporting: flat rows, portfolio summaries and trends for BI tools and dashboards."""

@@ -1,0 +1,195 @@
+"""The flat report rows: one dataclass per report, its fields in column order.
+
+GraphQL (``schema/reporting``) and the CSV export (``server/export.py``) both show these
+rows, built by ``service``; neither computes a figure of its own. Fields named in a row's
+``ID_TYPES`` hold row ids the API layers show as global ids of the named type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from server.domain.enums import (
+    IssueSeverity,
+    IssueStatus,
+    MilestoneStatus,
+    ProjectStatus,
+    Rag,
+    RiskResponse,
+    RiskStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectReportRow:
+    """One project with its people, earned value as of a day, RAID counts and last report."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"id": "Project"}
+
+    id: int
+    code: str
+    name: str
+    portfolio_code: str | None
+    portfolio_name: str | None
+    program_name: str | None
+    manager_name: str | None
+    sponsor_name: str | None
+    status: ProjectStatus
+    priority: int
+    health: Rag | None
+    percent_complete: int
+    budget_at_completion: Decimal
+    baseline_start: date | None
+    baseline_finish: date | None
+    forecast_finish: date | None
+    evm_forecast_finish: date | None
+    as_of: date
+    pv: Decimal | None
+    ev: Decimal
+    ac: Decimal
+    cv: Decimal
+    sv: Decimal | None
+    cpi: Decimal | None
+    spi: Decimal | None
+    eac: Decimal | None
+    open_risks: int
+    high_risks: int
+    open_issues: int
+    overdue_milestones: int
+    alignment_score: Decimal
+    last_report_period_end: date | None
+    last_overall_rag: Rag | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RiskReportRow:
+    """One risk with its project, portfolio, category and owner by name."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"id": "Risk", "project_id": "Project"}
+
+    id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    title: str
+    description: str | None
+    category: str | None
+    probability: int
+    impact: int
+    score: int
+    status: RiskStatus
+    response: RiskResponse
+    response_plan: str | None
+    owner_name: str | None
+    due_date: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IssueReportRow:
+    """One issue with its project, portfolio and owner by name."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"id": "Issue", "project_id": "Project",
+                                          "source_risk_id": "Risk"}
+
+    id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    title: str
+    description: str | None
+    severity: IssueSeverity
+    status: IssueStatus
+    owner_name: str | None
+    due_date: date | None
+    resolved_on: date | None
+    resolution: str | None
+    source_risk_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneReportRow:
+    """One milestone with its project and portfolio, and how far it slipped."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"id": "Milestone", "project_id": "Project"}
+
+    id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    name: str
+    status: MilestoneStatus
+    planned_date: date
+    baseline_date: date | None
+    forecast_date: date | None
+    actual_date: date | None
+    planned_percent: int | None
+    slip_days: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCount:
+    """How many items have one value (a status, a health)."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSummaryData:
+    """A portfolio at a glance as of a day."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"portfolio_id": "Portfolio"}
+
+    portfolio_id: int
+    code: str
+    name: str
+    as_of: date
+    budget: Decimal
+    project_count: int
+    by_status: list[ValueCount]
+    by_health: list[ValueCount]
+    bac: Decimal
+    pv: Decimal | None
+    ev: Decimal
+    ac: Decimal
+    cv: Decimal
+    sv: Decimal | None
+    cpi: Decimal | None
+    spi: Decimal | None
+    open_risks: int
+    high_risks: int
+    open_issues: int
+    overdue_milestones: int
+    pending_change_requests: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """The snapshots of a portfolio's projects on one day, added up."""
+
+    day: date
+    projects: int
+    bac: Decimal
+    pv: Decimal
+    ev: Decimal
+    ac: Decimal
+    cpi: Decimal | None
+    spi: Decimal | None
+    red: int
+    amber: int
+    green: int
+    open_risks: int
+    open_issues: int

@@ -1,0 +1,350 @@
+"""Building the report rows, the portfolio summary and the portfolio trend.
+
+Every builder takes the page (or batch) of base rows already chosen by the caller and enriches
+it with a fixed number of grouped statements, whatever the number of rows: the GraphQL pages
+and the CSV export's batches of 500 cost the same handful of queries. Earned value comes from
+``metrics.evm`` exactly as ``Project.evm`` computes it (rounded once, as ``EarnedValue`` is).
+Nothing here reads a cost rate or an email address.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.domain.analytics.strategy import alignment_scores
+from server.domain.audit.models import ProjectSnapshot
+from server.domain.enums import (
+    ChangeRequestStatus,
+    IssueStatus,
+    MilestoneStatus,
+    ProjectStatus,
+    Rag,
+    RiskStatus,
+)
+from server.domain.governance.models import RiskCategory
+from server.domain.metrics import evm
+from server.domain.organisation.models import Person
+from server.domain.portfolio.models import Portfolio, Program
+from server.domain.project.models import Milestone, Project
+from server.domain.raid.models import ChangeRequest, Issue, Risk, StatusReport
+from server.domain.reporting.rows import (
+    IssueReportRow,
+    MilestoneReportRow,
+    PortfolioSummaryData,
+    ProjectReportRow,
+    RiskReportRow,
+    TrendPoint,
+    ValueCount,
+)
+
+HIGH_RISK_SCORE = 15
+"""An open risk scoring at least this (probability x impact, out of 25) is a high risk."""
+OPEN_RISK_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
+OPEN_ISSUE_STATUSES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
+DONE_MILESTONE_STATUSES = (MilestoneStatus.ACHIEVED, MilestoneStatus.CANCELLED)
+MAX_TREND_DAYS = 3 * 366
+"""The longest trend a request may ask for: three years of daily points."""
+UNKNOWN_HEALTH = "UNKNOWN"
+"""The health value counted for projects whose CPI and SPI are both unknown."""
+
+
+# --- conditions --------------------------------------------------------------------------
+
+def in_portfolio(project_column: Any, portfolio_id: int | None) -> list[ColumnElement[bool]]:
+    """Rows whose project (``project_column``) is in the portfolio; no condition without one."""
+    if portfolio_id is None:
+        return []
+    projects = sa.select(Project.id).where(Project.portfolio_id == portfolio_id)  # type: ignore[arg-type]
+    return [project_column.in_(projects)]
+
+
+def trend_range_error(start: date, end: date) -> str | None:
+    """Why a trend range is refused, or None when it is fine."""
+    if start > end:
+        return "from must be on or before to"
+    if (end - start).days + 1 > MAX_TREND_DAYS:
+        return f"a trend covers at most {MAX_TREND_DAYS} days (three years)"
+    return None
+
+
+# --- grouped look-ups ----------------------------------------------------------------------
+
+async def _pairs(session: AsyncSession, statement: Any) -> dict[Any, Any]:
+    return {key: value for key, value in (await session.exec(statement)).all()}  # type: ignore[call-overload]
+
+
+async def _people_names(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return await _pairs(session, sa.select(Person.id, Person.full_name)
+                        .where(Person.id.in_(wanted)))  # type: ignore[union-attr]
+
+
+async def _count_by_project(session: AsyncSession, project_column: Any, ids: Sequence[int],
+                            *where: Any) -> dict[int, int]:
+    statement = (sa.select(project_column, sa.func.count())
+                 .where(project_column.in_(ids), *where).group_by(project_column))
+    return await _pairs(session, statement)
+
+
+async def raid_counts(session: AsyncSession, ids: Sequence[int], as_of: date,
+                      ) -> dict[str, dict[int, int]]:
+    """Per project: open risks, high open risks, open issues and milestones overdue on
+    ``as_of`` (not achieved or cancelled, planned before it); four grouped statements."""
+    r: Any = Risk
+    m: Any = Milestone
+    open_risk = r.status.in_(OPEN_RISK_STATUSES)
+    return {
+        "open_risks": await _count_by_project(session, r.project_id, ids, open_risk),
+        "high_risks": await _count_by_project(session, r.project_id, ids, open_risk,
+                                              r.score >= HIGH_RISK_SCORE),
+        "open_issues": await _count_by_project(session, Issue.project_id, ids,
+                                               Issue.status.in_(OPEN_ISSUE_STATUSES)),  # type: ignore[attr-defined]
+        "overdue_milestones": await _count_by_project(
+            session, m.project_id, ids, m.status.not_in(DONE_MILESTONE_STATUSES),
+            m.planned_date < as_of),
+    }
+
+
+async def _last_reports(session: AsyncSession, ids: Sequence[int],
+                        ) -> dict[int, tuple[date, Rag]]:
+    """Each project's latest status report: (period end, overall RAG)."""
+    latest = (sa.select(StatusReport.project_id,
+                        sa.func.max(StatusReport.period_end).label("period_end"))
+              .where(StatusReport.project_id.in_(ids))  # type: ignore[attr-defined]
+              .group_by(StatusReport.project_id).subquery())
+    statement = (sa.select(StatusReport.project_id, StatusReport.period_end,
+                           StatusReport.overall)
+                 .join(latest, sa.and_(StatusReport.project_id == latest.c.project_id,  # type: ignore[arg-type]
+                                       StatusReport.period_end == latest.c.period_end)))
+    return {pid: (end, rag) for pid, end, rag in (await session.exec(statement)).all()}  # type: ignore[call-overload]
+
+
+async def evm_figures(session: AsyncSession, projects: Sequence[Project], as_of: date,
+                      ) -> dict[int, evm.EarnedValue]:
+    """Each project's unrounded earned value as of ``as_of`` (two statements)."""
+    ids: list[int] = [p.id for p in projects]  # type: ignore[misc]
+    if not ids:
+        return {}
+    costs = await evm.actual_costs(session, ids, as_of)
+    plans = await evm.milestone_plans(session, ids)
+    return {p.id: evm.project_earned_value(p, costs[p.id], as_of, plans[p.id])  # type: ignore[index]
+            for p in projects}
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+async def project_rows(session: AsyncSession, projects: Sequence[Project],
+                       as_of: date) -> list[ProjectReportRow]:
+    """The report rows of ``projects`` (in their order), earned value as of ``as_of``."""
+    if not projects:
+        return []
+    ids: list[int] = [p.id for p in projects]  # type: ignore[misc]
+    portfolios = {pid: (code, name) for pid, code, name in (await session.exec(  # type: ignore[call-overload]
+        sa.select(Portfolio.id, Portfolio.code, Portfolio.name)
+        .where(Portfolio.id.in_({p.portfolio_id for p in projects})))).all()}  # type: ignore[union-attr]
+    program_ids = {p.program_id for p in projects if p.program_id is not None}
+    programs = await _pairs(session, sa.select(Program.id, Program.name)
+                            .where(Program.id.in_(program_ids))) if program_ids else {}  # type: ignore[union-attr]
+    people = await _people_names(session, {p.manager_id for p in projects}
+                                 | {p.sponsor_id for p in projects})
+    figures = await evm_figures(session, projects, as_of)
+    thresholds = await evm.rag_thresholds(session)
+    counts = await raid_counts(session, ids, as_of)
+    alignment = await alignment_scores(session, ids)
+    reports = await _last_reports(session, ids)
+
+    rows = []
+    for p in projects:
+        pid: int = p.id  # type: ignore[assignment]
+        raw = figures[pid]
+        r = raw.rounded()
+        portfolio = portfolios.get(p.portfolio_id, (None, None))
+        report = reports.get(pid)
+        rows.append(ProjectReportRow(
+            id=pid, code=p.code, name=p.name, portfolio_code=portfolio[0],
+            portfolio_name=portfolio[1], program_name=programs.get(p.program_id),
+            manager_name=people.get(p.manager_id),
+            sponsor_name=people.get(p.sponsor_id) if p.sponsor_id else None,
+            status=p.status, priority=p.priority,
+            health=evm.health(raw, thresholds, p.health_override),
+            percent_complete=p.percent_complete, budget_at_completion=p.budget_at_completion,
+            baseline_start=p.baseline_start, baseline_finish=p.baseline_finish,
+            forecast_finish=p.forecast_finish,
+            evm_forecast_finish=evm.forecast_finish(p.baseline_start, p.baseline_finish,
+                                                    raw.spi),
+            as_of=as_of, pv=r.pv, ev=r.ev, ac=r.ac, cv=r.cv, sv=r.sv, cpi=r.cpi, spi=r.spi,
+            eac=r.eac,
+            open_risks=counts["open_risks"].get(pid, 0),
+            high_risks=counts["high_risks"].get(pid, 0),
+            open_issues=counts["open_issues"].get(pid, 0),
+            overdue_milestones=counts["overdue_milestones"].get(pid, 0),
+            alignment_score=alignment[pid].quantize(evm.MONEY),
+            last_report_period_end=report[0] if report else None,
+            last_overall_rag=report[1] if report else None,
+            updated_at=p.updated_at))
+    return rows
+
+
+async def _projects_of(session: AsyncSession, project_ids: set[int],
+                       ) -> dict[int, tuple[str, str, str]]:
+    """(project code, project name, portfolio code) by project id: one statement."""
+    statement = (sa.select(Project.id, Project.code, Project.name, Portfolio.code)
+                 .join(Portfolio, Portfolio.id == Project.portfolio_id)  # type: ignore[arg-type]
+                 .where(Project.id.in_(project_ids)))  # type: ignore[union-attr]
+    return {pid: (code, name, pf) for pid, code, name, pf in (await session.exec(statement)).all()}  # type: ignore[call-overload]
+
+
+_NO_PROJECT: tuple[None, None, None] = (None, None, None)
+
+
+async def risk_rows(session: AsyncSession, risks: Sequence[Risk]) -> list[RiskReportRow]:
+    """The report rows of ``risks`` (in their order): three statements."""
+    if not risks:
+        return []
+    projects = await _projects_of(session, {r.project_id for r in risks})
+    category_ids = {r.category_id for r in risks if r.category_id is not None}
+    categories = await _pairs(session, sa.select(RiskCategory.id, RiskCategory.name)
+                              .where(RiskCategory.id.in_(category_ids))) if category_ids else {}  # type: ignore[union-attr]
+    people = await _people_names(session, {r.owner_id for r in risks})
+    out = []
+    for r in risks:
+        code, name, portfolio = projects.get(r.project_id, _NO_PROJECT)
+        out.append(RiskReportRow(
+            id=r.id, project_id=r.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            portfolio_code=portfolio, title=r.title, description=r.description,
+            category=categories.get(r.category_id), probability=r.probability, impact=r.impact,
+            score=r.probability * r.impact, status=r.status, response=r.response,
+            response_plan=r.response_plan, owner_name=people.get(r.owner_id),  # type: ignore[arg-type]
+            due_date=r.due_date, created_at=r.created_at, updated_at=r.updated_at))
+    return out
+
+
+async def issue_rows(session: AsyncSession, issues: Sequence[Issue]) -> list[IssueReportRow]:
+    """The report rows of ``issues`` (in their order): two statements."""
+    if not issues:
+        return []
+    projects = await _projects_of(session, {i.project_id for i in issues})
+    people = await _people_names(session, {i.owner_id for i in issues})
+    out = []
+    for i in issues:
+        code, name, portfolio = projects.get(i.project_id, _NO_PROJECT)
+        out.append(IssueReportRow(
+            id=i.id, project_id=i.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            portfolio_code=portfolio, title=i.title, description=i.description,
+            severity=i.severity, status=i.status, owner_name=people.get(i.owner_id),  # type: ignore[arg-type]
+            due_date=i.due_date, resolved_on=i.resolved_on, resolution=i.resolution,
+            source_risk_id=i.source_risk_id, created_at=i.created_at, updated_at=i.updated_at))
+    return out
+
+
+def slip_days(milestone: Milestone) -> int | None:
+    """Days the milestone is late (negative: early) against its baseline: the actual date
+    when reached, else the forecast; None without a baseline date or either of those."""
+    moved = milestone.actual_date or milestone.forecast_date
+    if moved is None or milestone.baseline_date is None:
+        return None
+    return (moved - milestone.baseline_date).days
+
+
+async def milestone_rows(session: AsyncSession, milestones: Sequence[Milestone],
+                         ) -> list[MilestoneReportRow]:
+    """The report rows of ``milestones`` (in their order): one statement."""
+    if not milestones:
+        return []
+    projects = await _projects_of(session, {m.project_id for m in milestones})
+    out = []
+    for m in milestones:
+        code, name, portfolio = projects.get(m.project_id, _NO_PROJECT)
+        out.append(MilestoneReportRow(
+            id=m.id, project_id=m.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            portfolio_code=portfolio, name=m.name, status=m.status,
+            planned_date=m.planned_date, baseline_date=m.baseline_date,
+            forecast_date=m.forecast_date, actual_date=m.actual_date,
+            planned_percent=m.planned_percent, slip_days=slip_days(m),
+            created_at=m.created_at, updated_at=m.updated_at))
+    return out
+
+
+# --- portfolio summary and trend ------------------------------------------------------------
+
+async def portfolio_summary(session: AsyncSession, portfolio_id: int,
+                            as_of: date) -> PortfolioSummaryData | None:
+    """The portfolio at a glance as of ``as_of``; None if there is no such portfolio."""
+    portfolio = await session.get(Portfolio, portfolio_id)
+    if portfolio is None:
+        return None
+    projects = (await evm.projects_of_portfolios(session, [portfolio_id]))[portfolio_id]
+    ids: list[int] = [p.id for p in projects]  # type: ignore[misc]
+    figures = await evm_figures(session, projects, as_of)
+    thresholds = await evm.rag_thresholds(session)
+    counts = await raid_counts(session, ids, as_of) if ids else {}
+    pending = int((await session.exec(sa.select(sa.func.count()).select_from(ChangeRequest)  # type: ignore[call-overload]
+                                      .where(ChangeRequest.project_id.in_(ids),  # type: ignore[attr-defined]
+                                             ChangeRequest.status == ChangeRequestStatus.SUBMITTED)
+                                      )).scalar_one()) if ids else 0
+    statuses = Counter(p.status.value for p in projects)
+    healths = Counter((evm.health(figures[p.id], thresholds, p.health_override)  # type: ignore[index]
+                       or UNKNOWN_HEALTH) for p in projects)
+    total = evm.roll_up(figures.values()).rounded()
+
+    def summed(name: str) -> int:
+        return sum(counts.get(name, {}).values())
+
+    return PortfolioSummaryData(
+        portfolio_id=portfolio_id, code=portfolio.code, name=portfolio.name, as_of=as_of,
+        budget=portfolio.budget, project_count=len(projects),
+        by_status=[ValueCount(s.value, statuses[s.value]) for s in ProjectStatus],
+        by_health=[ValueCount(h, healths[h])
+                   for h in (Rag.GREEN, Rag.AMBER, Rag.RED, UNKNOWN_HEALTH)],
+        bac=total.bac, pv=total.pv, ev=total.ev, ac=total.ac, cv=total.cv, sv=total.sv,
+        cpi=total.cpi, spi=total.spi, open_risks=summed("open_risks"),
+        high_risks=summed("high_risks"), open_issues=summed("open_issues"),
+        overdue_milestones=summed("overdue_milestones"), pending_change_requests=pending)
+
+
+def _index(numerator: Decimal, divisor: Decimal) -> Decimal | None:
+    if divisor == 0:
+        return None
+    return (numerator / divisor).quantize(evm.INDEX, rounding=ROUND_HALF_EVEN)
+
+
+async def portfolio_trend(session: AsyncSession, portfolio_id: int, start: date,
+                          end: date) -> list[TrendPoint]:
+    """One point per day from ``start`` to ``end`` on which the portfolio's projects have
+    snapshots: sums of BAC, PV, EV and AC, CPI and SPI from the sums, health and RAID counts
+    added up. One grouped statement."""
+    s: Any = ProjectSnapshot
+    money = sa.Numeric(18, 2, asdecimal=True)
+
+    def total(column: Any) -> Any:
+        return sa.func.sum(column, type_=money)
+
+    def rag(value: Rag) -> Any:
+        return sa.func.sum(sa.case((s.health == value, 1), else_=0))
+
+    statement = (sa.select(s.taken_on, sa.func.count(), total(s.bac), total(s.pv), total(s.ev),
+                           total(s.ac), rag(Rag.RED), rag(Rag.AMBER), rag(Rag.GREEN),
+                           sa.func.sum(s.open_risks), sa.func.sum(s.open_issues))
+                 .join(Project, Project.id == s.project_id)  # type: ignore[arg-type]
+                 .where(Project.portfolio_id == portfolio_id, s.taken_on >= start,  # type: ignore[arg-type]
+                        s.taken_on <= end)
+                 .group_by(s.taken_on).order_by(s.taken_on))
+    points = []
+    for day, n, bac, pv, ev, ac, red, amber, green, risks, issues in (
+            await session.exec(statement)).all():  # type: ignore[call-overload]
+        bac, pv, ev, ac = (Decimal(v).quantize(evm.MONEY) for v in (bac, pv, ev, ac))
+        points.append(TrendPoint(day=day, projects=n, bac=bac, pv=pv, ev=ev, ac=ac,
+                                 cpi=_index(ev, ac), spi=_index(ev, pv), red=int(red),
+                                 amber=int(amber), green=int(green), open_risks=int(risks),
+                                 open_issues=int(issues)))
+    return points
