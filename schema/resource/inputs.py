@@ -73,6 +73,23 @@ class RecordCostInput:
     description: str | None = _opt("What it was for.")
 
 
+@strawberry.input(description="A correction of a cost entry; omitted fields are kept. The "
+                              "project cannot be changed: delete the entry and record it "
+                              "against the right project.")
+class UpdateCostEntryInput:
+    id: strawberry.ID = strawberry.field(description="The cost entry's global id.")
+    incurred_on: date | None = _opt("When it was incurred; not in the future.")
+    amount: Decimal | None = _opt("Amount in the base currency, above zero, at most 2 "
+                                  "decimals.")
+    category: CostCategory | None = _opt("What it was spent on.")  # type: ignore[valid-type]
+    description: str | None = _opt("What it was for; null clears it.")
+
+
+@strawberry.input(description="The cost entry to delete.")
+class DeleteCostEntryInput:
+    id: strawberry.ID = strawberry.field(description="The cost entry's global id.")
+
+
 # --- allocations -------------------------------------------------------------------------
 
 @strawberry.input(description="A share of a person's time given to a project.")
@@ -136,6 +153,26 @@ class AddLessonInput:
     impact: LessonImpact = strawberry.field(description="POSITIVE or NEGATIVE.")  # type: ignore[valid-type]
     tags: list[str] | None = _opt("Keywords (at most 20, each up to 40 characters); stored "
                                   "trimmed, in lower case, without repeats.")
+
+
+@strawberry.input(description="A correction of a lesson; omitted fields are kept. The "
+                              "project cannot be changed.")
+class UpdateLessonInput:
+    id: strawberry.ID = strawberry.field(description="The lesson's global id.")
+    title: str | None = _opt("The lesson in a line.")
+    category: str | None = _opt("Area it concerns (e.g. Planning, Vendors).")
+    what_happened: str | None = _opt("What happened, in Markdown.")
+    recommendation: str | None = _opt("What to do next time, in Markdown.")
+    impact: LessonImpact | None = _opt("POSITIVE or NEGATIVE.")  # type: ignore[valid-type]
+    tags: list[str] | None = _opt("All the keywords, replacing the current ones (at most 20, "
+                                  "each up to 40 characters); stored trimmed, in lower case, "
+                                  "without repeats. An empty list clears them (null is "
+                                  "refused).")
+
+
+@strawberry.input(description="The lesson to delete.")
+class DeleteLessonInput:
+    id: strawberry.ID = strawberry.field(description="The lesson's global id.")
 
 
 # --- strategic alignment -----------------------------------------------------------------

@@ -18,11 +18,15 @@ from schema.resource.inputs import (
     CreateBenefitInput,
     CreateMilestoneInput,
     DeleteAllocationInput,
+    DeleteCostEntryInput,
+    DeleteLessonInput,
     DeleteMilestoneInput,
     RecordCostInput,
     SetProjectObjectivesInput,
     UpdateAllocationInput,
     UpdateBenefitInput,
+    UpdateCostEntryInput,
+    UpdateLessonInput,
     UpdateMilestoneInput,
     values_of,
 )
@@ -92,6 +96,22 @@ class RecordCostPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
+@strawberry.type(description="The result of updateCostEntry.")
+class UpdateCostEntryPayload:
+    cost_entry: CostEntry | None = strawberry.field(
+        description="The cost entry after the correction.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of deleteCostEntry.")
+class DeleteCostEntryPayload:
+    cost_entry: CostEntry | None = strawberry.field(
+        description="The cost entry as it was before deletion.")
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The deleted cost entry's global id (to evict it from client caches).")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
 @strawberry.type(description="The result of createAllocation.")
 class CreateAllocationPayload:
     allocation: Allocation | None = strawberry.field(description="The new allocation.")
@@ -137,6 +157,20 @@ class UpdateBenefitPayload:
 @strawberry.type(description="The result of addLesson.")
 class AddLessonPayload:
     lesson: Lesson | None = strawberry.field(description="The recorded lesson.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of updateLesson.")
+class UpdateLessonPayload:
+    lesson: Lesson | None = strawberry.field(description="The lesson after the correction.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of deleteLesson.")
+class DeleteLessonPayload:
+    lesson: Lesson | None = strawberry.field(description="The lesson as it was before deletion.")
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The deleted lesson's global id (to evict it from client caches).")
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -230,6 +264,40 @@ class ResourceMutations:
         row, errors = await info.context.mutate(work)
         return RecordCostPayload(cost_entry=CostEntry.from_row(row) if row else None,
                                  user_errors=errors)
+
+    @strawberry.mutation(description="Correct a recorded cost's date, amount, category or "
+                                     "description (the project's manager or the PMO).")
+    async def update_cost_entry(
+        self, info: Info,
+        input: Annotated[UpdateCostEntryInput, _argument("The cost entry and its corrections.")],
+    ) -> UpdateCostEntryPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await cost_service.update(
+                session, actor=actor, cost_entry_id=_row_id(input.id, "CostEntry"),
+                changes=values_of(input))
+
+        row, errors = await info.context.mutate(work)
+        return UpdateCostEntryPayload(cost_entry=CostEntry.from_row(row) if row else None,
+                                      user_errors=errors)
+
+    @strawberry.mutation(description="Delete a cost recorded by mistake (the project's "
+                                     "manager or the PMO); it no longer counts in AC.")
+    async def delete_cost_entry(
+        self, info: Info,
+        input: Annotated[DeleteCostEntryInput, _argument("The cost entry to delete.")],
+    ) -> DeleteCostEntryPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await cost_service.delete(
+                session, actor=actor, cost_entry_id=_row_id(input.id, "CostEntry"))
+
+        row, errors = await info.context.mutate(work)
+        return DeleteCostEntryPayload(
+            cost_entry=CostEntry.from_row(row) if row else None,
+            deleted_id=to_global_id("CostEntry", row.id) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Allocate a person to a project; warns about weeks in "
                                      "which the person goes over 100%.")
@@ -329,6 +397,39 @@ class ResourceMutations:
         row, errors = await info.context.mutate(work)
         return AddLessonPayload(lesson=Lesson.from_row(row) if row else None,
                                 user_errors=errors)
+
+    @strawberry.mutation(description="Correct a lesson's text, category, impact or tags "
+                                     "(the project's manager or the PMO).")
+    async def update_lesson(
+        self, info: Info,
+        input: Annotated[UpdateLessonInput, _argument("The lesson and its corrections.")],
+    ) -> UpdateLessonPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await lesson_service.update(
+                session, actor=actor, lesson_id=_row_id(input.id, "Lesson"),
+                changes=values_of(input))
+
+        row, errors = await info.context.mutate(work)
+        return UpdateLessonPayload(lesson=Lesson.from_row(row) if row else None,
+                                   user_errors=errors)
+
+    @strawberry.mutation(description="Delete a lesson (the project's manager or the PMO).")
+    async def delete_lesson(
+        self, info: Info,
+        input: Annotated[DeleteLessonInput, _argument("The lesson to delete.")],
+    ) -> DeleteLessonPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            return await lesson_service.delete(
+                session, actor=actor, lesson_id=_row_id(input.id, "Lesson"))
+
+        row, errors = await info.context.mutate(work)
+        return DeleteLessonPayload(
+            lesson=Lesson.from_row(row) if row else None,
+            deleted_id=to_global_id("Lesson", row.id) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="Replace a project's strategic objective alignments "
                                      "with the list given.")

@@ -1,4 +1,5 @@
-"""Validated input for adding a lesson learned (SQLModel data model, no table)."""
+"""Validated inputs for adding and correcting lessons learned (SQLModel data models, no
+tables)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,23 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min
                                        max_length=40)]
 
 
-class LessonCreate(SQLModel):
+class LessonFields(SQLModel):
+    """Fields a caller may set on add and update."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    category: str | None = Field(default=None, min_length=1, max_length=64)
+    what_happened: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    recommendation: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    impact: LessonImpact | None = None
+    tags: list[Tag] | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _distinct(cls, tags: list[str] | None) -> list[str] | None:
+        return None if tags is None else list(dict.fromkeys(tags))
+
+
+class LessonCreate(LessonFields):
     """A lesson: what happened on a project and what to do next time."""
 
     project_id: int
@@ -27,7 +44,6 @@ class LessonCreate(SQLModel):
     impact: LessonImpact
     tags: list[Tag] = Field(default_factory=list)
 
-    @field_validator("tags")
-    @classmethod
-    def _distinct(cls, tags: list[str]) -> list[str]:
-        return list(dict.fromkeys(tags))
+
+class LessonUpdate(LessonFields):
+    """A correction; only the fields given are changed (the project stays)."""
