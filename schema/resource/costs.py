@@ -14,7 +14,7 @@ from strawberry import relay
 from schema.context import Info
 from schema.listing import ListSpec, between, ids_of, one_of, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyProject, load_project
+from schema.raid.types import LazyProject, child_resource, load_project
 from server.domain import enums
 from server.domain.project.models import CostEntry as CostEntryRow
 
@@ -36,6 +36,16 @@ class CostEntry(relay.Node):
     @strawberry.field(description="The project that incurred the cost.")
     async def project(self, info: Info) -> LazyProject | None:
         return await load_project(info, self.row.project_id)
+
+    @strawberry.field(description="Whether the viewer may correct this cost entry.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "cost_entry", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this cost entry.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "cost_entry", self.row.project_id, self.row.id))
 
     @classmethod
     def from_row(cls, row: CostEntryRow) -> CostEntry:

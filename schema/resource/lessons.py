@@ -16,10 +16,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from strawberry import relay
 
+from policies.resources import Resource
 from schema.context import Info
 from schema.listing import ListSpec, ids_of, one_of, since
 from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input
-from schema.raid.types import LazyProject, load_project
+from schema.raid.types import LazyProject, child_resource, load_project
 from server.domain import enums
 from server.domain.knowledge import full_text
 from server.domain.knowledge.models import Lesson as LessonRow
@@ -48,6 +49,19 @@ class Lesson(relay.Node):
         if self.row.project_id is None:
             return None
         return await load_project(info, self.row.project_id)
+
+    async def _resource(self, info: Info) -> Resource:
+        if self.row.project_id is None:  # no project, no manager: the PMO's alone
+            return Resource("lesson", id=self.row.id)
+        return await child_resource(info, "lesson", self.row.project_id, self.row.id)
+
+    @strawberry.field(description="Whether the viewer may edit this lesson.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await self._resource(info))
+
+    @strawberry.field(description="Whether the viewer may delete this lesson.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await self._resource(info))
 
     @classmethod
     def from_row(cls, row: LessonRow) -> Lesson:
