@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at ``/graphql``, the console at ``/admin``, health checks."""
+"""The ASGI application: GraphQL at ``/graphql``, CSV reports at ``/export``, the console at
+``/admin``, health checks."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from schema.schema import schema
 from server.authentication import RequireBearer
 from server.broadcast import InMemoryBroadcast
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
+from server.export import export_app
 from server.graphql_app import PmoGraphQL
 from server.settings import Settings, get_settings
 
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/graphql", RequireBearer(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/export/{report}.csv", export_app(), methods=["GET"]),
         ],
         lifespan=lifespan,
     )
