@@ -23,8 +23,11 @@ run: install
 	$(BIN)/pmo seed --demo --if-empty
 	$(BIN)/pmo serve
 
+# Every core: each xdist worker has its own PostgreSQL database (tests/conftest.py).
+PYTEST_ARGS ?= -n auto
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check server schema policies admin tests bench
