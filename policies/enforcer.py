@@ -95,6 +95,7 @@ def _relationship_only(subject: Subject, resource: Resource) -> Resource:
         portfolio_owner_id=me if resource.portfolio_owner_id == me else None,
         approver_role=resource.approver_role,
         recipient_id=me if resource.recipient_id == me else None,
+        author_id=me if resource.author_id == me else None,
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from policies.enforcer import Authorizer, offline_authorizer
 from policies.resources import (
     ACTIONS,
+    AUTHORED,
     PERSONAL,
     PROJECT_CHILDREN,
     RESOURCE_TYPES,
@@ -39,9 +40,11 @@ RELATIONSHIPS = ("manager", "sponsor", "portfolio_owner", "unrelated")
 # Relationship probes for a personal row (a notification, a preference): the caller's own
 # or somebody else's.
 PERSONAL_RELATIONSHIPS = ("recipient", "unrelated")
+# Relationship probes for an authored row (a comment): the caller wrote it or somebody else.
+AUTHOR_RELATIONSHIPS = ("author", "unrelated")
 _LABELS = {
     "manager": "manager", "sponsor": "sponsor", "portfolio_owner": "owner",
-    "recipient": "own", "unrelated": "unrelated",
+    "recipient": "own", "author": "author", "unrelated": "unrelated",
 }
 APPROVER_ROLES = ("executive", "pmo")
 
@@ -66,14 +69,17 @@ the GraphQL API, the admin console and the services all ask the same `Authorizer
 - A rule applies only when its **condition** holds. Conditions are named relationships,
   defined once in `conditions.py`: `always`; `manager` (the caller manages the project);
   `recipient` (the row is the caller's own: a notification they receive, their
-  notification preferences); `sponsor_or_portfolio_owner`;
+  notification preferences); `author` (the caller wrote the row: a comment);
+  `sponsor_or_portfolio_owner`;
   `executive_gate_of_sponsor_or_owner` (the gate's approver role is executive and the
   caller sponsors the project or owns its portfolio). A project, and every row that belongs
   to a project, carries that project's `manager_id` and `sponsor_id` and its portfolio's
   `portfolio_owner_id`; a gate also its `approver_role`; a notification or a notification
-  preference carries the `recipient_id` of the person it belongs to. So "a pm writes only
-  projects they manage" is the condition `manager` on the pm's write rules, and "everyone
-  reads only their own notifications" is the condition `recipient` on the read rules.
+  preference carries the `recipient_id` of the person it belongs to; a comment the
+  `author_id` of the person who wrote it. So "a pm writes only projects they manage" is the
+  condition `manager` on the pm's write rules, "everyone reads only their own
+  notifications" is the condition `recipient` on the read rules, and "only its author edits
+  a comment" is the condition `author` on the comment update and delete rules.
 - Anything not allowed by some rule is refused; an unauthenticated caller gets nothing.
 
 ## Role assignments
@@ -91,7 +97,8 @@ without a restart.
 Rows are resource types, columns actions; a cell lists the roles that may. A role alone
 means always; in brackets, only when the caller is the project's **manager**, its
 **sponsor**, or the **owner** of its portfolio, or only for the caller's **own** rows
-(notifications and notification preferences); "executive gates" means only gates whose
+(notifications and notification preferences), or only for rows the caller is the
+**author** of (comments); "executive gates" means only gates whose
 `approver_role` is `executive`. — means nobody.
 """
 
@@ -108,6 +115,8 @@ def probes(resource_type: str) -> list[Probe]:
     """The situations that can change the answer for this resource type."""
     if resource_type in PERSONAL:
         return [Probe(rel) for rel in PERSONAL_RELATIONSHIPS]
+    if resource_type in AUTHORED:
+        return [Probe(rel) for rel in AUTHOR_RELATIONSHIPS]
     if resource_type != "project" and resource_type not in PROJECT_CHILDREN:
         return [Probe()]
     approvers: Sequence[str | None] = (
@@ -132,6 +141,7 @@ def resource_for(resource_type: str, probe: Probe, caller: int) -> Resource:
         portfolio_owner_id=who("portfolio_owner"),
         approver_role=probe.approver_role,
         recipient_id=who("recipient"),
+        author_id=who("author"),
     )
 
 

@@ -34,6 +34,9 @@ PROJECT_CHILDREN = frozenset({
 # about the notifications a person receives.
 PERSONAL = frozenset({"notification", "notification_preference"})
 
+# Types whose rows have an author, who alone (besides the PMO) may change them.
+AUTHORED = frozenset({"comment"})
+
 
 @dataclass(frozen=True, slots=True)
 class Subject:
@@ -54,7 +57,8 @@ class Resource:
 
     For a project and its children: ``manager_id`` and ``sponsor_id`` of the project and
     ``portfolio_owner_id`` of its portfolio; for gates, the gate's ``approver_role``; for a
-    personal row (``PERSONAL``), ``recipient_id``: the person it belongs to.
+    personal row (``PERSONAL``), ``recipient_id``: the person it belongs to; for an authored
+    row (``AUTHORED``), ``author_id``: the person who wrote it.
     """
 
     type: str
@@ -64,3 +68,4 @@ class Resource:
     portfolio_owner_id: int | None = None
     approver_role: str | None = None
     recipient_id: int | None = None
+    author_id: int | None = None

@@ -15,6 +15,7 @@ import pytest
 from policies.enforcer import Authorizer, offline_authorizer
 from policies.resources import (
     ACTIONS,
+    AUTHORED,
     PERSONAL,
     PROJECT_CHILDREN,
     RESOURCE_TYPES,
@@ -35,6 +36,13 @@ PROJECT_SCOPED = frozenset({
 # A person's own rows: everyone reads only their own notifications and notification
 # preferences (the PMO reads everything).
 OWN_ONLY_READS = frozenset({"notification", "notification_preference"})
+# ... and everyone may mark their own notifications read and set their own preferences.
+OWN_UPDATES = OWN_ONLY_READS
+
+# Comments: a pm or an executive comments on anything they may read (the parent's read right
+# is the service's to check) and edits or deletes only what they wrote; analysts never write.
+AUTHORED_BY_CALLER = frozenset({"comment"})
+COMMENTERS = frozenset({"pm", "executive"})
 
 # Readable by the PMO alone: cost rates, API tokens, role assignments, and webhooks with
 # their deliveries (webhooks hold signing keys).
@@ -66,6 +74,8 @@ PM_WRITES_WHEN_MANAGER: dict[str, frozenset[str]] = {
 RELATIONSHIPS = ("manager", "sponsor", "portfolio_owner", "unrelated", "unknown")
 # Relationships of the caller to a personal row: theirs ("own"), somebody else's, or unknown.
 OWN_RELATIONSHIPS = ("own", "unrelated", "unknown")
+# Relationships of the caller to an authored row: they wrote it, somebody else did, unknown.
+AUTHOR_RELATIONSHIPS = ("author", "unrelated", "unknown")
 SPONSOR_OR_OWNER = frozenset({"sponsor", "portfolio_owner"})
 
 
@@ -100,12 +110,27 @@ def reads_as_non_pmo(case: Case) -> bool:
     return case.resource_type not in PMO_ONLY_READS
 
 
+def own_rows_and_comments(case: Case, role: str) -> bool:
+    """Writes every role but the PMO has outside projects: updating their own notifications
+    and preferences; for commenters, creating comments and editing or deleting their own."""
+    if case.resource_type in OWN_UPDATES and case.action == "update":
+        return case.relationship == "own"
+    if case.resource_type in AUTHORED_BY_CALLER and role in COMMENTERS:
+        if case.action == "create":
+            return True
+        return case.action in {"update", "delete"} and case.relationship == "author"
+    return False
+
+
 def executive_may(case: Case) -> bool:
     """executive: reads all but pmo-only data and others' notifications; decides only for
     projects they sponsor or portfolios they own (gates only when the approver is an
-    executive); never edits."""
+    executive); never edits projects; comments, edits their own comments, marks their own
+    notifications read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
+    if own_rows_and_comments(case, "executive"):
+        return True
     if case.action == "decide" and case.relationship in SPONSOR_OR_OWNER:
         if case.resource_type == "change_request":
             return True
@@ -116,17 +141,23 @@ def executive_may(case: Case) -> bool:
 
 def pm_may(case: Case) -> bool:
     """pm: reads all but pmo-only data and others' notifications; writes only projects they
-    manage and their rows."""
+    manage and their rows; comments, edits their own comments, marks their own notifications
+    read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
+    if own_rows_and_comments(case, "pm"):
+        return True
     allowed = PM_WRITES_WHEN_MANAGER.get(case.resource_type, frozenset())
     return case.relationship == "manager" and case.action in allowed
 
 
 def analyst_may(case: Case) -> bool:
-    """analyst: read-only; no cost rates, personal email, tokens, roles, webhooks or audit
-    trail; comments yes; notifications only their own."""
-    if case.action != "read" or case.resource_type in HIDDEN_FROM_ANALYSTS:
+    """analyst: read-only but for their own notifications and preferences; no cost rates,
+    personal email, tokens, roles, webhooks or audit trail; comments yes, never writing them;
+    notifications only their own."""
+    if case.action != "read":
+        return own_rows_and_comments(case, "analyst")
+    if case.resource_type in HIDDEN_FROM_ANALYSTS:
         return False
     return case.resource_type not in OWN_ONLY_READS or case.relationship == "own"
 
@@ -144,6 +175,10 @@ def situations(resource_type: str) -> Iterator[tuple[str | None, str | None]]:
     """(relationship, approver role) pairs worth asking about for this type."""
     if resource_type in OWN_ONLY_READS:
         for relationship in OWN_RELATIONSHIPS:
+            yield relationship, None
+        return
+    if resource_type in AUTHORED_BY_CALLER:
+        for relationship in AUTHOR_RELATIONSHIPS:
             yield relationship, None
         return
     if resource_type not in PROJECT_SCOPED:
@@ -176,6 +211,9 @@ def resource_for(case: Case, caller: int) -> Resource:
     if case.resource_type in OWN_ONLY_READS:
         owner = caller if case.relationship == "own" else SOMEONE_ELSE
         return Resource(case.resource_type, id=10, recipient_id=owner)
+    if case.resource_type in AUTHORED_BY_CALLER:
+        author = caller if case.relationship == "author" else SOMEONE_ELSE
+        return Resource(case.resource_type, id=10, author_id=author)
 
     def who(relationship: str) -> int:
         return caller if case.relationship == relationship else SOMEONE_ELSE
@@ -224,6 +262,15 @@ def test_personal_types_match_the_vocabulary() -> None:
     assert not OWN_ONLY_READS & PROJECT_SCOPED
 
 
+def test_authored_types_match_the_vocabulary() -> None:
+    # given the spec's authored types (edited only by their author)
+    # when compared with the vocabulary the policies speak
+    # then they agree, so every authored type is tested as the caller's, another's and unknown
+    assert AUTHORED == AUTHORED_BY_CALLER
+    assert AUTHORED_BY_CALLER.issubset(RESOURCE_TYPES)
+    assert not AUTHORED_BY_CALLER & (PROJECT_SCOPED | OWN_ONLY_READS)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_truth_table(authorizer: Authorizer, case: Case) -> None:
     # given a caller holding exactly this role
@@ -265,18 +312,38 @@ def test_roles_add_up(authorizer: Authorizer) -> None:
     assert not authorizer.can(subject, "update", Resource("risk", sponsor_id=60))
 
 
-def test_being_the_recipient_grants_nothing_but_reading_one_s_own(
+def test_being_the_recipient_grants_nothing_but_reading_and_updating_one_s_own(
     authorizer: Authorizer,
 ) -> None:
     # given a pm who is the recipient of a resource's rows
     pm = Subject(80, frozenset({"pm"}))
-    # when asked about things other than reading their own notifications
+    # when asked about things other than reading or marking their own notifications
     # then the recipient relationship does not help
     assert authorizer.can(pm, "read", Resource("notification", recipient_id=80))
-    assert not authorizer.can(pm, "update", Resource("notification", recipient_id=80))
+    assert authorizer.can(pm, "update", Resource("notification", recipient_id=80))
+    assert not authorizer.can(pm, "delete", Resource("notification", recipient_id=80))
+    assert not authorizer.can(pm, "create", Resource("notification", recipient_id=80))
+    assert not authorizer.can(pm, "update", Resource("comment", recipient_id=80))
     assert not authorizer.can(pm, "read", Resource("webhook", recipient_id=80))
     assert not authorizer.can(pm, "update", Resource("risk", recipient_id=80))
     assert not authorizer.can(pm, "read", Resource("notification", manager_id=80))
+
+
+def test_being_the_author_grants_nothing_but_editing_one_s_comment(
+    authorizer: Authorizer,
+) -> None:
+    # given an executive and an analyst who each wrote something
+    executive = Subject(81, frozenset({"executive"}))
+    analyst = Subject(82, frozenset({"analyst"}))
+    # when / then authorship lets the executive edit their comment and nothing else
+    assert authorizer.can(executive, "update", Resource("comment", author_id=81))
+    assert authorizer.can(executive, "delete", Resource("comment", author_id=81))
+    assert not authorizer.can(executive, "update", Resource("comment", author_id=99))
+    assert not authorizer.can(executive, "update", Resource("risk", author_id=81))
+    assert not authorizer.can(executive, "update", Resource("notification", author_id=81))
+    # and the analyst, read-only, gets nothing from it
+    assert not authorizer.can(analyst, "update", Resource("comment", author_id=82))
+    assert not authorizer.can(analyst, "create", Resource("comment"))
 
 
 def test_roles_follow_the_subject(authorizer: Authorizer) -> None:
