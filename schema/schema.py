@@ -22,6 +22,7 @@ from schema.control import roots as control
 from schema.decisions import roots as decisions
 from schema.extensions import MaskInternalErrors, SqlStatistics
 from schema.governance import roots as governance
+from schema.integration import roots as integration
 from schema.live import roots as live
 from schema.metrics import roots as metrics
 from schema.node import register, resolve_node
@@ -40,7 +41,7 @@ MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
 PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
-            metrics, decisions, analytics, reporting)
+            metrics, decisions, analytics, reporting, integration)
 for _package in PACKAGES:
     register(_package.NODES)
 

@@ -1,0 +1,203 @@
+"""Webhook delivery: claim due deliveries, POST each event signed, record the outcome.
+
+At least once: a claim leases a delivery (``next_attempt_at`` moves ``LEASE`` ahead) and
+commits before anything is sent, so a worker that dies mid-batch only delays it; receivers
+deduplicate on ``X-PMO-Delivery``. On PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``, so
+any number of workers share the queue without sending a delivery twice; SQLite serialises
+writers, so run one worker there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import server
+from schema.base import to_global_id
+from server.domain.base import utcnow
+from server.domain.enums import DeliveryStatus
+from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
+from server.domain.integration.service import check_public_host
+
+# Wait after the 1st, 2nd, ... failed attempt; the attempt after the last wait is the final one.
+BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5),
+                                  timedelta(minutes=30), timedelta(hours=2),
+                                  timedelta(hours=12))
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# How long a claimed delivery is hidden from other workers while it is being sent.
+LEASE = timedelta(minutes=5)
+TIMEOUT_SECONDS = 10.0
+MAX_ERROR_LENGTH = 500
+DUE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this worker holds the lease on, with everything needed to send it."""
+
+    delivery_id: int
+    attempt: int
+    url: str
+    secret: str
+    event_type: str
+    body: bytes
+
+
+@dataclass
+class Outcome:
+    """What one batch did."""
+
+    succeeded: int = 0
+    retrying: int = 0
+    dead: int = 0
+    cancelled: int = 0
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.succeeded + self.retrying + self.dead + self.cancelled
+
+
+def event_body(event: OutboxEvent) -> bytes:
+    """The JSON a receiver gets: ``id, type, entity {type, id}, payload, created_at``."""
+    payload = dict(event.payload)
+    entity_type, entity_id = payload.pop("entity_type", None), payload.pop("entity_id", None)
+    entity = ({"type": entity_type, "id": str(to_global_id(entity_type, entity_id))}
+              if entity_type and entity_id is not None else None)
+    return json.dumps({"id": event.id, "type": event.event_type, "entity": entity,
+                       "payload": payload, "created_at": event.created_at.isoformat()},
+                      separators=(",", ":"), sort_keys=True).encode()
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">``: what ``X-PMO-Signature`` holds."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+async def claim(session: AsyncSession, *, now: datetime, batch: int,
+                outcome: Outcome | None = None) -> list[Claimed]:
+    """Lease up to ``batch`` due deliveries (in the caller's transaction); deliveries of an
+    inactive webhook are cancelled (DEAD) instead."""
+    rows = list(await session.exec(
+        select(WebhookDelivery)
+        .where(col(WebhookDelivery.status).in_(DUE), col(WebhookDelivery.next_attempt_at) <= now)
+        .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.id))
+        .limit(batch)
+        .with_for_update(skip_locked=True)))
+    if not rows:
+        return []
+    hooks = {h.id: h for h in await session.exec(
+        select(Webhook).where(col(Webhook.id).in_({r.webhook_id for r in rows})))}
+    events = {e.id: e for e in await session.exec(
+        select(OutboxEvent).where(col(OutboxEvent.id).in_({r.event_id for r in rows})))}
+    claimed = []
+    for row in rows:
+        hook = hooks.get(row.webhook_id)
+        if hook is None or not hook.active:
+            row.status, row.next_attempt_at = DeliveryStatus.DEAD, None
+            row.last_error = "cancelled: the webhook is inactive"
+            if outcome is not None:
+                outcome.cancelled += 1
+            continue
+        row.next_attempt_at = now + LEASE
+        event = events[row.event_id]
+        claimed.append(Claimed(row.id, row.attempts + 1, hook.url, hook.secret,  # type: ignore[arg-type]
+                               event.event_type, event_body(event)))
+    await session.flush()
+    return claimed
+
+
+async def send(client: httpx.AsyncClient, item: Claimed, *, now: datetime,
+               production: bool) -> tuple[int | None, str | None]:
+    """POST one delivery; ``(status code, error)``, error None on a 2xx answer."""
+    if production:
+        parts = urlsplit(item.url)
+        reason = await check_public_host(parts.hostname or "", parts.port or 443)
+        if reason is not None:
+            return None, f"refused: {reason}"
+    timestamp = str(int(now.timestamp()))
+    headers = {"Content-Type": "application/json", "User-Agent": f"pmo/{server.__version__}",
+               "X-PMO-Event": item.event_type, "X-PMO-Delivery": str(item.delivery_id),
+               "X-PMO-Timestamp": timestamp,
+               "X-PMO-Signature": signature(item.secret, timestamp, item.body)}
+    try:
+        response = await client.post(item.url, content=item.body, headers=headers)
+    except httpx.HTTPError as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH] or type(exc).__name__
+    if response.is_success:
+        return response.status_code, None
+    return response.status_code, f"HTTP {response.status_code} {response.reason_phrase}".strip()
+
+
+async def _record(session: AsyncSession, item: Claimed, code: int | None, error: str | None,
+                  now: datetime, outcome: Outcome) -> None:
+    row = await session.get(WebhookDelivery, item.delivery_id)
+    if row is None:  # its webhook was deleted while it was being sent
+        return
+    row.attempts, row.last_status_code, row.last_error = item.attempt, code, error
+    outcome.ids.append(item.delivery_id)
+    if error is None:
+        row.status, row.next_attempt_at = DeliveryStatus.SUCCEEDED, None
+        outcome.succeeded += 1
+    elif item.attempt >= MAX_ATTEMPTS:
+        row.status, row.next_attempt_at = DeliveryStatus.DEAD, None
+        outcome.dead += 1
+    else:
+        row.status, row.next_attempt_at = DeliveryStatus.FAILED, now + BACKOFF[item.attempt - 1]
+        outcome.retrying += 1
+
+
+async def deliver_due(sessions: async_sessionmaker[AsyncSession], *, now: datetime | None = None,
+                      batch: int = 50, production: bool = False,
+                      client: httpx.AsyncClient | None = None) -> Outcome:
+    """Send one batch of due deliveries and record each outcome; ``now`` defaults to the clock
+    (tests pass it to move through the retry schedule without sleeping)."""
+    now = now or utcnow()
+    outcome = Outcome()
+    async with sessions() as session, session.begin():
+        claimed = await claim(session, now=now, batch=batch, outcome=outcome)
+    if not claimed:
+        return outcome
+    async with _client(client) as http:
+        results = await asyncio.gather(*(send(http, c, now=now, production=production)
+                                         for c in claimed))
+    async with sessions() as session, session.begin():
+        for item, (code, error) in zip(claimed, results, strict=True):
+            await _record(session, item, code, error, now, outcome)
+    return outcome
+
+
+def _client(client: httpx.AsyncClient | None) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    if client is not None:
+        return nullcontext(client)  # the caller's: not closed here
+    # Redirects are not followed: a 3xx is a failed attempt (and cannot bounce us inwards).
+    return httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+
+
+async def run(sessions: async_sessionmaker[AsyncSession], *, once: bool, batch: int,
+              interval: float, production: bool) -> Outcome:
+    """Deliver batches until nothing is due (``once``) or forever, pausing ``interval`` seconds
+    when the queue is empty; returns the totals."""
+    total = Outcome()
+    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http:
+        while True:
+            outcome = await deliver_due(sessions, batch=batch, production=production,
+                                        client=http)
+            for name in ("succeeded", "retrying", "dead", "cancelled"):
+                setattr(total, name, getattr(total, name) + getattr(outcome, name))
+            if outcome.handled == 0:
+                if once:
+                    return total
+                await asyncio.sleep(interval)
