@@ -45,6 +45,8 @@ schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
+webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 token_app = typer.Typer(
     cls=DefaultCommandGroup,
     help="Tokens: a JWT for a person (pmo token EMAIL), API tokens for service accounts.",
@@ -207,6 +209,34 @@ def snapshot(
 
     count = run_db(settings, work)
     out.print(f"took {count:,} project snapshots for {day.isoformat()}")
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver(
+    once: Annotated[bool, typer.Option(
+        "--once", help="Deliver what is due now, then exit (for cron).")] = False,
+    batch: Annotated[int, typer.Option(
+        "--batch", min=1, max=1000, help="Deliveries claimed and sent at a time.")] = 50,
+    interval: Annotated[float, typer.Option(
+        "--interval", min=0.1, help="Seconds to wait when nothing is due.")] = 5.0,
+) -> None:
+    """Send due webhook deliveries, signed, retrying failures with back-off (1 min, 5 min,
+    30 min, 2 h, 12 h, then DEAD). Several workers may run against PostgreSQL; one on SQLite."""
+    from server.webhooks import run
+
+    settings = settings_or_exit()
+
+    async def work(engine: Any) -> Any:
+        return await run(session_factory(engine), once=once, batch=batch, interval=interval,
+                         production=settings.is_production)
+
+    try:
+        total = run_db(settings, work)
+    except KeyboardInterrupt:
+        out.print("stopped")
+        return
+    out.print(f"webhook deliveries: {total.succeeded} succeeded, {total.retrying} to retry, "
+              f"{total.dead} dead, {total.cancelled} cancelled")
 
 
 @user_app.command("create")
