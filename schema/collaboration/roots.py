@@ -1,6 +1,7 @@
 """What the collaboration package (comments, notifications, webhooks) adds to the schema's
 roots."""
 
+from schema.collaboration.mutations import CommentMutations, NotificationMutations
 from schema.collaboration.queries import CollaborationQueries
 from schema.collaboration.types import (
     Comment,
@@ -16,7 +17,7 @@ from server.domain.integration.models import Webhook as WebhookRow
 from server.domain.integration.models import WebhookDelivery as DeliveryRow
 
 QUERIES: list[type] = [CollaborationQueries]
-MUTATIONS: list[type] = []
+MUTATIONS: list[type] = [CommentMutations, NotificationMutations]
 SUBSCRIPTIONS: list[type] = []
 TYPES: list[type] = []
 # GraphQL type name -> (type, table, policy resource type), for node(id:). Notifications and

@@ -117,7 +117,7 @@ class Comment(relay.Node):
 class Notification(relay.Node):
     id: relay.NodeID[int]
     kind: str = strawberry.field(
-        description="What happened, for a program to act on, e.g. mention.")
+        description="What happened, for a program to act on, e.g. MENTION or REPLY.")
     message: str = strawberry.field(description="What happened, for a person to read.")
     entity_type: str | None = strawberry.field(
         description="The GraphQL type name of what it is about, e.g. Risk; null if nothing.")
@@ -152,7 +152,7 @@ class Notification(relay.Node):
                              "channel. Only that person (and the PMO) may read it.")
 class NotificationPreference(relay.Node):
     id: relay.NodeID[int]
-    kind: str = strawberry.field(description="The kind of notification, e.g. mention.")
+    kind: str = strawberry.field(description="The kind of notification, e.g. MENTION.")
     channel: NotificationChannel = strawberry.field(  # type: ignore[valid-type]
         description="IN_APP or EMAIL.")
     enabled: bool = strawberry.field(description="Whether the person wants it there.")

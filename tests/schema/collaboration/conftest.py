@@ -7,15 +7,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.enums import DeliveryStatus, NotificationChannel
 from server.domain.models import (
+    AuditEvent,
     Comment,
     Notification,
     NotificationPreference,
     OutboxEvent,
+    Risk,
     Webhook,
     WebhookDelivery,
 )
@@ -71,6 +74,21 @@ class Collab:
         event_id = await self._add(OutboxEvent(event_type=event_type, payload={"id": 1}))
         return await self._add(WebhookDelivery(webhook_id=webhook_id, event_id=event_id,
                                                status=status, **values))
+
+
+    async def risk(self, title: str = "Vendor late") -> int:
+        return await self._add(Risk(project_id=self.world.alice_project, title=title,
+                                    probability=3, impact=4))
+
+    async def rows(self, model: type[Any]) -> list[Any]:
+        """Every row of ``model``, oldest first."""
+        async with self.sessions() as s:
+            return list((await s.exec(sa.select(model).order_by(model.id))).scalars().all())
+
+    async def state(self) -> list[list[dict[str, Any]]]:
+        """Every comment, notification, preference and audit row: compare around a refusal."""
+        return [[row.model_dump() for row in await self.rows(model)]
+                for model in (Comment, Notification, NotificationPreference, AuditEvent)]
 
 
 @pytest.fixture
