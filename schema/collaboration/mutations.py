@@ -75,8 +75,9 @@ class CommentMutations:
         row, errors = await info.context.mutate(work)
         return AddCommentPayload(comment=_comment(row), user_errors=errors)
 
-    @strawberry.mutation(description="Change the body of one of the viewer's own comments; "
-                                     "a deleted comment cannot be edited. Sets editedAt.")
+    @strawberry.mutation(description="Change the body of a comment (its author, or the PMO "
+                                     "moderating); a deleted comment cannot be edited. Sets "
+                                     "editedAt.")
     async def edit_comment(self, info: Info,
                            input: Annotated[EditCommentInput, strawberry.argument(
                                description="The comment and its new body.")],
