@@ -23,6 +23,7 @@ from server.domain.audit.queries import resource_type_of
 from server.domain.collaboration.models import Comment as CommentRow
 from server.domain.collaboration.models import Notification as NotificationRow
 from server.domain.collaboration.models import NotificationPreference as PreferenceRow
+from server.domain.collaboration.service import comment_resource
 from server.domain.integration.models import OutboxEvent as OutboxEventRow
 from server.domain.integration.models import Webhook as WebhookRow
 from server.domain.integration.models import WebhookDelivery as DeliveryRow
@@ -96,6 +97,18 @@ class Comment(relay.Node):
         parent = resource_type_of(row.parent_type)
         comment = Resource("comment", id=row.id)
         return (comment,) if parent is None else (comment, Resource(parent))
+
+    @strawberry.field(description="Whether the viewer may edit this comment (false once it "
+                                  "is deleted).")
+    def viewer_can_update(self, info: Info) -> bool:
+        return self.row.deleted_at is None and info.context.can(
+            "update", comment_resource(self.row))
+
+    @strawberry.field(description="Whether the viewer may delete this comment (false once it "
+                                  "is deleted).")
+    def viewer_can_delete(self, info: Info) -> bool:
+        return self.row.deleted_at is None and info.context.can(
+            "delete", comment_resource(self.row))
 
     @strawberry.field(description="The comment this one answers; null for a thread's start.")
     async def reply_to(self, info: Info) -> Comment | None:

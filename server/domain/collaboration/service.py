@@ -60,7 +60,8 @@ class Parent:
     row_id: int
 
 
-def _comment_resource(row: Comment) -> Resource:
+def comment_resource(row: Comment) -> Resource:
+    """What the policies are asked about a comment: it and its author."""
     return Resource("comment", id=row.id, author_id=row.author_id)
 
 
@@ -233,7 +234,7 @@ async def _standing(session: AsyncSession, actor: Actor, action: str,
     comment = await session.get(Comment, comment_id)
     if comment is None:
         raise DomainError.one("id", "no comment with this id", ErrorCode.NOT_FOUND)
-    actor.require(action, _comment_resource(comment))
+    actor.require(action, comment_resource(comment))
     if comment.deleted_at is not None:
         raise DomainError.one("id", "this comment was deleted", ErrorCode.INVALID)
     return comment

@@ -216,3 +216,25 @@ async def test_a_comment_on_what_the_viewer_may_not_read_is_forbidden_by_id(
     else:
         assert result["data"]["node"] is None
         assert codes(result) == ["FORBIDDEN"]
+
+
+RIGHTS = """
+query($id: ID!) { node(id: $id) { ... on Comment { viewerCanUpdate viewerCanDelete } } }
+"""
+
+
+@pytest.mark.parametrize(("who", "standing", "deleted"), [
+    ("alice", True, False), ("pmo", True, False), ("bob", False, False),
+    ("carol", False, False), ("ana", False, False),
+])
+async def test_viewer_can_flags_say_who_may_edit_or_delete_a_comment(
+    api: Api, world: World, collab: Collab, who: str, standing: bool, deleted: bool
+) -> None:
+    # given Alice's comment and one of hers already deleted
+    mine = await collab.comment("mine", author="alice")
+    gone = await collab.comment("gone", author="alice", deleted_at=datetime.now(UTC))
+    # then its author and the PMO may edit and delete it; nobody may once it is deleted
+    for comment, expected in ((mine, standing), (gone, deleted)):
+        result = await api(who, RIGHTS, id=world.gid("Comment", comment))
+        assert result["data"]["node"] == {"viewerCanUpdate": expected,
+                                          "viewerCanDelete": expected}
