@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.domain.errors import DomainError, ErrorCode
+from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+
+
+def validated(model: type[SQLModel], data: dict[str, Any], *, api_names: Mapping[str, str],
+              partial: bool = False, not_null: Iterable[str] = ()) -> dict[str, Any]:
+    """``data`` checked by ``model`` as service values; errors name the caller's fields.
+
+    ``partial`` (updates) keeps only what was given; otherwise the model's defaults fill the
+    rest. An explicit null for a field of ``not_null`` is REQUIRED (all of them at once).
+    """
+    missing = [FieldError((api_names.get(k, k),), "must not be null", ErrorCode.REQUIRED)
+               for k in not_null if k in data and data[k] is None]
+    if missing:
+        raise DomainError(missing)
+    try:
+        return model.model_validate(data).model_dump(exclude_unset=partial)
+    except ValidationError as exc:
+        raise from_validation_error(exc, to_field=api_names) from None
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:

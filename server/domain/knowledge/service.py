@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,7 +12,8 @@ from policies.resources import Resource
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
-from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+from server.domain.common import validated
+from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.knowledge.models import Lesson
 from server.domain.knowledge.schemas import MAX_TAGS, LessonCreate, LessonUpdate
@@ -30,11 +30,7 @@ def _validate(model: type[SQLModel], data: dict[str, Any], *, partial: bool = Fa
               ) -> dict[str, Any]:
     if len(data.get("tags") or ()) > MAX_TAGS:
         raise DomainError.one("tags", f"at most {MAX_TAGS} tags", ErrorCode.TOO_LONG)
-    try:
-        # Updates keep what was not given; adds take the model's defaults.
-        return model.model_validate(data).model_dump(exclude_unset=partial)
-    except ValidationError as exc:
-        raise from_validation_error(exc, to_field=API_NAMES) from None
+    return validated(model, data, api_names=API_NAMES, partial=partial, not_null=NOT_NULL)
 
 
 async def _resource(session: AsyncSession, lesson: Lesson) -> Resource:
@@ -88,10 +84,6 @@ async def update(session: AsyncSession, *, actor: Actor, lesson_id: int,
     add). Raises DomainError or Forbidden."""
     lesson = await _get_or_raise(session, lesson_id)
     actor.require("update", await _resource(session, lesson))
-    missing = [FieldError((API_NAMES.get(k, k),), "must not be null", ErrorCode.REQUIRED)
-               for k in NOT_NULL if k in changes and changes[k] is None]
-    if missing:
-        raise DomainError(missing)
     values = _validate(LessonUpdate, changes, partial=True)
     before = audit.snapshot(lesson)
     for key, value in values.items():

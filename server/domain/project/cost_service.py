@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,7 +12,8 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
-from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+from server.domain.common import validated
+from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.project.access import project_resource
 from server.domain.project.cost_schemas import CostEntryCreate, CostEntryUpdate
@@ -27,11 +27,7 @@ NOT_NULL = ("incurred_on", "amount", "category")
 
 def _validate(model: type[SQLModel], data: dict[str, Any], *, partial: bool = False,
               ) -> dict[str, Any]:
-    try:
-        # Updates keep what was not given; records take the model's defaults.
-        values = model.model_validate(data).model_dump(exclude_unset=partial)
-    except ValidationError as exc:
-        raise from_validation_error(exc, to_field=API_NAMES) from None
+    values = validated(model, data, api_names=API_NAMES, partial=partial, not_null=NOT_NULL)
     # Actual cost is what has been spent; future spend belongs in the forecast.
     incurred_on = values.get("incurred_on")
     if incurred_on is not None and incurred_on > utcnow().date():
@@ -86,10 +82,6 @@ async def update(session: AsyncSession, *, actor: Actor, cost_entry_id: int,
     entry = await _get_or_raise(session, cost_entry_id)
     actor.require("update", await project_resource(session, entry.project_id, RESOURCE,
                                                    field="id", row_id=entry.id))
-    missing = [FieldError((API_NAMES.get(k, k),), "must not be null", ErrorCode.REQUIRED)
-               for k in NOT_NULL if k in changes and changes[k] is None]
-    if missing:
-        raise DomainError(missing)
     values = _validate(CostEntryUpdate, changes, partial=True)
     before = audit.snapshot(entry)
     for key, value in values.items():

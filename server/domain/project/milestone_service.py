@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,8 +12,9 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
+from server.domain.common import validated
 from server.domain.enums import MilestoneStatus
-from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.project.access import project_resource
 from server.domain.project.milestone_schemas import MilestoneCreate, MilestoneUpdate
@@ -30,15 +30,7 @@ NOT_NULL = ("name", "planned_date", "status")
 
 def _validate(model: type[SQLModel], data: dict[str, Any], *, partial: bool = False,
               ) -> dict[str, Any]:
-    missing = [FieldError((API_NAMES.get(k, k),), "must not be null", ErrorCode.REQUIRED)
-               for k in NOT_NULL if k in data and data[k] is None]
-    if missing:
-        raise DomainError(missing)
-    try:
-        # Updates keep what was not given; creates take the model's defaults.
-        return model.model_validate(data).model_dump(exclude_unset=partial)
-    except ValidationError as exc:
-        raise from_validation_error(exc, to_field=API_NAMES) from None
+    return validated(model, data, api_names=API_NAMES, partial=partial, not_null=NOT_NULL)
 
 
 def _check_rules(values: dict[str, Any], status: MilestoneStatus, actual: date | None) -> None:

@@ -12,15 +12,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
-from server.domain.common import flush
-from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+from server.domain.common import flush, validated
+from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.organisation.models import Person
 from server.domain.project.access import project_resource
@@ -52,15 +51,7 @@ class AllocationChange:
 
 def _validate(model: type[SQLModel], data: dict[str, Any], *, partial: bool = False,
               not_null: tuple[str, ...] = ()) -> dict[str, Any]:
-    missing = [FieldError((API_NAMES.get(k, k),), "must not be null", ErrorCode.REQUIRED)
-               for k in not_null if k in data and data[k] is None]
-    if missing:
-        raise DomainError(missing)
-    try:
-        # Updates keep what was not given; creates take the model's defaults.
-        return model.model_validate(data).model_dump(exclude_unset=partial)
-    except ValidationError as exc:
-        raise from_validation_error(exc, to_field=API_NAMES) from None
+    return validated(model, data, api_names=API_NAMES, partial=partial, not_null=not_null)
 
 
 async def _portfolio_of(session: AsyncSession, project_id: int) -> int | None:
