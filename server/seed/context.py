@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import random
 from collections import defaultdict
@@ -23,6 +24,7 @@ TABLE_ORDER = [
     "project_baseline", "milestone", "cost_entry", "project_objective", "project_gate",
     "project_checklist_item", "risk", "issue", "assumption", "dependency", "change_request",
     "status_report", "allocation", "benefit", "lesson", "stakeholder", "project_snapshot",
+    "notification_preference", "comment", "notification",
 ]
 
 
@@ -37,12 +39,15 @@ class Existing:
     reference_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     demo_people: dict[str, int] = field(default_factory=dict)  # email -> id
     role_rules: set[tuple[str, str]] = field(default_factory=set)  # (subject, role)
+    # the demo accounts' notification preferences: (person id, kind, channel) -> enabled
+    preferences: dict[tuple[int, str, str], bool] = field(default_factory=dict)
 
 
 class SeedContext:
     """Everything generators share; all randomness comes from ``rng``."""
 
     def __init__(self, *, seed: int, today: date, existing: Existing) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         # Decisions and submissions happen by yesterday at the latest: no timestamp in the future.
@@ -52,6 +57,16 @@ class SeedContext:
         self._next_ids = dict(existing.next_ids)
         self._taken = {table: set(values) for table, values in existing.taken.items()}
         self._counters: defaultdict[str, int] = defaultdict(int)
+
+    def stream(self, name: str) -> SeedContext:
+        """This context drawing from a stream of its own (same ids, rows and taken values).
+
+        A generator added later draws from its own stream so the rows the older ones make
+        for a seed stay exactly as they were.
+        """
+        other = copy.copy(self)
+        other.rng = random.Random(f"{self.seed}:{name}")
+        return other
 
     def new_id(self, table: str) -> int:
         """The next free primary key of ``table``."""

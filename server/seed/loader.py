@@ -155,6 +155,16 @@ async def _read_existing(conn: AsyncConnection) -> Existing:
             sa.select(rule.c.v0, rule.c.v1).where(rule.c.ptype == "g", rule.c.v0.in_(subjects))
         )
         existing.role_rules = {(v0, v1) for v0, v1 in rows.all()}
+        preference = metadata.tables["notification_preference"]
+        rows = await conn.execute(
+            sa.select(preference.c.person_id, preference.c.kind, preference.c.channel,
+                      preference.c.enabled)
+            .where(preference.c.person_id.in_(existing.demo_people.values()))
+        )
+        existing.preferences = {
+            (person_id, kind, getattr(channel, "value", channel)): enabled
+            for person_id, kind, channel, enabled in rows.all()
+        }
     return existing
 
 
@@ -182,9 +192,12 @@ class _Inserter:
     async def _insert(self, name: str, rows: list[Row]) -> None:
         table = metadata.tables[name]
         statement = table.insert()
-        if "created_at" in table.c:
-            # Core inserts skip the models' Python-side defaults: one timestamp for the whole run.
-            statement = statement.values(created_at=self.stamp, updated_at=self.stamp)
+        # Core inserts skip the models' Python-side defaults: one timestamp for the whole run,
+        # unless the rows carry their own (comments and notifications happened in the past).
+        stamps = {column: self.stamp for column in ("created_at", "updated_at")
+                  if column in table.c and column not in rows[0]}
+        if stamps:
+            statement = statement.values(**stamps)
         await self.conn.execute(statement, rows)
 
 

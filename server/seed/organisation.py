@@ -66,6 +66,8 @@ class Organisation:
     former: list[int] = field(default_factory=list)  # inactive: only on finished projects
     demo: dict[str, int] = field(default_factory=dict)  # email -> person id
     titles: dict[int, str] = field(default_factory=dict)  # person id -> job title
+    # person id -> (email, full name): what comments write as mentions and name as authors
+    people: dict[int, tuple[str, str]] = field(default_factory=dict)
     objectives: list[int] = field(default_factory=list)
     project_types: list[int] = field(default_factory=list)
     risk_categories: list[tuple[int, str]] = field(default_factory=list)  # (id, code)
@@ -116,6 +118,7 @@ def _people(ctx: SeedContext, org: Organisation, *, scale: int, password_hash: s
             person_id = _add_person(ctx, org, role, identity=(email, full_name),
                                     password_hash=password_hash)
         org.demo[email] = person_id
+        org.people[person_id] = (email, full_name)
         _grant(ctx, person_id, role)
         if role in pools:
             pools[role].append(person_id)
@@ -169,6 +172,7 @@ def _add_person(
         department = ctx.pick(org.leaf_departments)
     person_id = ctx.new_id("person")
     org.titles[person_id] = title
+    org.people[person_id] = (email, full_name)
     ctx.add("person", {
         "id": person_id, "email": email, "full_name": full_name, "title": title,
         "department_id": department, "cost_rate": ctx.money(*rate, step=5),

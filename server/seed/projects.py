@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from server.domain.enums import ChangeRequestStatus, MilestoneStatus, ProjectStatus, Rag
 from server.seed import delivery, raid, resources, vocabulary
+from server.seed.collaboration import CollaborationGenerator
 from server.seed.context import SeedContext
 from server.seed.organisation import GateSpec, Organisation, PortfolioSpec
 from server.seed.plan import Plan, make_plan, settle_progress
@@ -60,6 +61,7 @@ class ProjectGenerator:
         ctx.rng.shuffle(self.managers)
         self.project_ids: list[int] = []
         self._names: dict[str, int] = {}
+        self.collaboration = CollaborationGenerator(ctx, org)
 
     @property
     def total(self) -> int:
@@ -69,6 +71,8 @@ class ProjectGenerator:
     def generate(self, index: int) -> None:
         """Queue project number ``index`` with all its child rows."""
         ctx, org = self.ctx, self.org
+        # Where this project's rows start in the pending lists (nothing is flushed meanwhile).
+        marks = {table: len(ctx.rows[table]) for table in ("risk", "issue", "change_request")}
         portfolio = org.portfolios[index % len(org.portfolios)]
         plan = make_plan(
             ctx, project_id=ctx.new_id("project"), code=ctx.numbered("project", "PRJ-{:04d}"),
@@ -80,7 +84,7 @@ class ProjectGenerator:
         finishes = _apply_changes(plan, changes)
         settle_progress(plan)
         gates = self._template()
-        self._project_row(plan, portfolio, gates)
+        name = self._project_row(plan, portfolio, gates)
         resources.allocations(ctx, org, plan)
         _milestones_and_baselines(ctx, plan, initial_bac, changes, finishes)
         delivery.costs(ctx, plan)
@@ -95,6 +99,8 @@ class ProjectGenerator:
         resources.stakeholders(ctx, org, plan, portfolio.owner_id)
         resources.lessons(ctx, plan)
         delivery.snapshots(ctx, plan)
+        self.collaboration.generate(plan, name, *(ctx.rows[table][mark:]
+                                                  for table, mark in marks.items()))
         self.project_ids.append(plan.id)
 
     def _template(self) -> tuple[int, list[GateSpec]] | None:
@@ -110,7 +116,8 @@ class ProjectGenerator:
         return (base if phase == 1 else f"{base} Phase {phase}"), subject
 
     def _project_row(self, plan: Plan, portfolio: PortfolioSpec,
-                     gates: tuple[int, list[GateSpec]] | None) -> None:
+                     gates: tuple[int, list[GateSpec]] | None) -> str:
+        """Queue the project row; its name."""
         ctx = self.ctx
         name, subject = self._name()
         description = ctx.pick(vocabulary.PROJECT_DESCRIPTIONS).format(subject=subject.lower())
@@ -136,6 +143,7 @@ class ProjectGenerator:
             "percent_complete": plan.percent,
             "health_override": _health_override(ctx, plan),
         })
+        return name
 
 
 def _forecast_finish(ctx: SeedContext, plan: Plan) -> date | None:

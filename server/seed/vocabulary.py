@@ -236,3 +236,54 @@ CHANGE_REASONS = [
     "Users asked for it during acceptance testing.",
     "Frees budget and time for higher-value scope.",
 ]
+
+# Comment bodies (Markdown) by the type of object commented on; ``{who}`` becomes a mention
+# (``@`` + the person's email), so about half the comments mention somebody.
+COMMENTS = {
+    "Project": [
+        "Steering pack for this month is ready. {who} can you check the **budget figures** "
+        "before Thursday?",
+        "Updated the plan after the design review:\n\n- build moves by a week\n"
+        "- UAT dates unchanged",
+        "{who} the benefits tracking sheet needs your sign-off before the next gate.",
+        "Status report submitted. Main concern is **contractor cost**; recovery options in "
+        "the RAID log.",
+        "Can we move the weekly check-in to Tuesdays? {who} please confirm.",
+        "Minutes from today's sponsor meeting are in the project folder.",
+        "Resourcing for next quarter looks tight - two people roll off in the same month.",
+        "{who} the dashboard still shows last month's `percent complete`; can you refresh it?",
+    ],
+    "Risk": [
+        "Raised the probability after the vendor call this morning. {who} FYI.",
+        "Mitigation is on track; suggest we review the score at the next RAID meeting.",
+        "{who} do you have capacity to own the fallback option?",
+        "Added an early-warning trigger: **two missed deliveries in a row**.",
+        "This one keeps coming back. Should we escalate to the sponsor?",
+        "{who} can you confirm the impact estimate with finance?",
+    ],
+    "Issue": [
+        "Workaround agreed with the business; permanent fix planned for the next release.",
+        "{who} this is blocking testing - can you help get it prioritised?",
+        "Root cause found: a configuration change in the shared environment.",
+        "Logged with the vendor as a **P2**. {who} please keep the team updated.",
+        "Impact on the plan is about a week if we fix it by Friday.",
+    ],
+    "ChangeRequest": [
+        "Impact assessment attached. {who} can you review the cost figures?",
+        "The business case still holds with this change; recommending approval.",
+        "{who} please add this to the agenda of the next change board.",
+        "Schedule impact assumes we keep the current team size.",
+        "Checked against the charter: this is in scope for phase 2, not phase 1.",
+    ],
+}
+REPLIES = [
+    "Thanks - done.",
+    "Agreed. I'll update the plan today.",
+    "Looked at it: the figures are right, the **forecast** was out of date.",
+    "Not yet - I'll have an answer by tomorrow.",
+    "Good point. {who} should weigh in on this too.",
+    "Yes, confirmed with the team.",
+    "Can we take this offline? Booking 30 minutes.",
+    "Done, and I added a note to the RAID log.",
+]
+EDIT_NOTE = "\n\n_Edit: corrected the dates._"
