@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policies.enforcer import offline_authorizer
+from policies.resources import Subject
+from schema.base import to_global_id
+from server.app import create_app
+from server.domain.actor import Actor
 from server.domain.auth import roles
 from server.domain.auth.passwords import verify_password
-from server.domain.enums import ChangeRequestStatus, GateStatus, ProjectStatus, Role
-from server.domain.models import metadata
+from server.domain.auth.tokens import mint
+from server.domain.collaboration import service as collaboration
+from server.domain.collaboration.models import Comment, Notification, NotificationPreference
+from server.domain.enums import AuditSource, ChangeRequestStatus, GateStatus, ProjectStatus, Role
+from server.domain.models import ChangeRequest, Issue, Project, Risk, metadata
 from server.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, SeedRefused, seed_database
+from server.settings import DEMO_SECRET_KEY, load_settings
 
 TODAY = date(2026, 3, 16)
 # Columns that may differ between two runs of the same seed (when the rows were written,
@@ -28,8 +39,13 @@ SEED_TABLES = [
     "document_template", "portfolio", "program", "project", "project_baseline", "milestone",
     "cost_entry", "project_objective", "project_gate", "project_checklist_item", "risk", "issue",
     "assumption", "dependency", "change_request", "status_report", "allocation", "benefit",
-    "lesson", "stakeholder", "project_snapshot",
+    "lesson", "stakeholder", "project_snapshot", "notification_preference", "comment",
+    "notification",
 ]
+COLLABORATION_TABLES = ["notification_preference", "comment", "notification"]
+PARENTS = {"Project": (Project, "project"), "Risk": (Risk, "risk"), "Issue": (Issue, "issue"),
+           "ChangeRequest": (ChangeRequest, "change_request")}
+DEMO_EMAILS = [email for email, _, _ in DEMO_ACCOUNTS]
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -336,3 +352,204 @@ async def test_scale_two_doubles_scale_one(engine: AsyncEngine) -> None:
 async def test_refuses_a_scale_below_one(engine: AsyncEngine) -> None:
     with pytest.raises(ValueError, match="scale must be at least 1"):
         await seed_database(engine, scale=0)
+
+
+async def collaboration_rows(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """The collaboration tables' rows in id order, timestamps included (the seed sets them)."""
+    async with engine.connect() as conn:
+        result = {}
+        for name in COLLABORATION_TABLES:
+            table = metadata.tables[name]
+            # preferences are stamped with the time of the run, like the other tables
+            columns = [c for c in table.c
+                       if name != "notification_preference" or c.name not in VOLATILE]
+            rows = await conn.execute(sa.select(*columns).order_by(table.c.id))
+            result[name] = [tuple(row) for row in rows.all()]
+        return result
+
+
+async def test_the_same_seed_gives_the_same_threads_and_notifications_at_the_same_times(
+    engine: AsyncEngine,
+) -> None:
+    # given
+    await seed_database(engine, seed=7, today=TODAY)
+    first = await collaboration_rows(engine)
+    await recreate(engine)
+
+    # when
+    await seed_database(engine, seed=7, today=TODAY)
+
+    # then
+    assert await collaboration_rows(engine) == first
+    assert all(first[name] for name in COLLABORATION_TABLES)
+
+
+async def test_threads_look_like_real_discussions(engine: AsyncEngine) -> None:
+    # when
+    await seed_database(engine, today=TODAY)
+
+    # then
+    async with AsyncSession(engine) as session:
+        comments = {c.id: c for c in (await session.exec(select(Comment))).all()}
+        notifications = list((await session.exec(select(Notification))).all())
+    assert {c.parent_type for c in comments.values()} == set(PARENTS)
+    replies = [c for c in comments.values() if c.reply_to_id is not None]
+    assert replies and any(c.mentions for c in comments.values())
+    assert any(c.edited_at for c in comments.values())
+    assert 1 <= sum(1 for c in comments.values() if c.deleted_at) <= 5
+    for reply in replies:
+        target = comments[reply.reply_to_id]  # type: ignore[index]
+        # on the same object, after the comment answered, which was standing then
+        assert (target.parent_type, target.parent_id) == (reply.parent_type, reply.parent_id)
+        assert target.created_at < reply.created_at
+        assert target.deleted_at is None or target.deleted_at > reply.created_at
+        assert target.author_id != reply.author_id
+    cutoff = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
+    for c in comments.values():
+        assert c.created_at < cutoff
+        assert all(c.created_at < moment < cutoff for moment in (c.edited_at, c.deleted_at)
+                   if moment is not None)
+    assert all(n.created_at < n.read_at < cutoff for n in notifications if n.read_at)
+    read = sum(1 for n in notifications if n.read_at)
+    assert 0.3 <= read / len(notifications) <= 0.7
+    # comments go on what exists, and came after the project started (or was proposed)
+    async with AsyncSession(engine) as session:
+        for c in comments.values():
+            model, _ = PARENTS[c.parent_type]
+            assert await session.get(model, c.parent_id) is not None, (c.parent_type, c.id)
+
+
+async def test_seeded_mentions_and_notifications_are_what_the_service_would_have_made(
+    engine: AsyncEngine,
+) -> None:
+    # given a seeded database and the comments, notifications and role grants in it
+    await seed_database(engine, today=TODAY)
+    async with AsyncSession(engine) as session:
+        comments = list((await session.exec(select(Comment).order_by(Comment.id))).all())
+        seeded = list((await session.exec(select(Notification))).all())
+        rule = metadata.tables["casbin_rule"]
+        grants = [(int(v0.split(":")[1]), v1) for v0, v1 in (await session.exec(
+            sa.select(rule.c.v0, rule.c.v1).where(rule.c.ptype == "g"))).all()]  # type: ignore[call-overload]
+    authorizer = offline_authorizer(grants)
+    roles_of: dict[int, set[str]] = defaultdict(set)
+    for person_id, role in grants:
+        roles_of[person_id].add(role)
+
+    # when every comment is written again through the service (and rolled back)
+    made: dict[tuple[str, int, datetime], list[tuple[int, str, str]]] = defaultdict(list)
+    async with AsyncSession(engine) as session:
+        highest = max(n.id for n in seeded)  # type: ignore[type-var]
+        for comment in comments:
+            # then the service parses the same mentions from the seeded body
+            assert await collaboration.parse_mentions(session, comment.body) == comment.mentions
+            actor = Actor(Subject(comment.author_id, frozenset(roles_of[comment.author_id])),
+                          authorizer, AuditSource.CLI)
+            model, resource_type = PARENTS[comment.parent_type]
+            await collaboration.add(
+                session, actor=actor, body=comment.body, reply_to_id=comment.reply_to_id,
+                parent=collaboration.Parent(comment.parent_type, model, resource_type,
+                                            comment.parent_id))
+            new = (await session.exec(
+                select(Notification).where(Notification.id > highest))).all()  # type: ignore[operator]
+            for n in new:
+                made[comment.parent_type, comment.parent_id, comment.created_at].append(
+                    (n.recipient_id, n.kind, n.message))
+                highest = max(highest, n.id)  # type: ignore[type-var]
+        await session.rollback()
+
+    # and sends the very notifications the seed holds, at the time of the comment
+    held: dict[tuple[str, int, datetime], list[tuple[int, str, str]]] = defaultdict(list)
+    for n in seeded:
+        held[n.entity_type, n.entity_id, n.created_at].append(  # type: ignore[index]
+            (n.recipient_id, n.kind, n.message))
+    assert {key: sorted(value) for key, value in held.items()} == {
+        key: sorted(value) for key, value in made.items()}
+    assert {n.kind for n in seeded} == set(collaboration.NotificationKind)
+
+
+async def test_demo_logins_have_unread_notifications_and_preferences_hold(
+    engine: AsyncEngine,
+) -> None:
+    # when
+    await seed_database(engine, today=TODAY)
+
+    # then every demo login has something unread
+    ids = dict(zip(DEMO_EMAILS, await person_ids(engine, *DEMO_EMAILS), strict=True))
+    async with AsyncSession(engine) as session:
+        notifications = list((await session.exec(select(Notification))).all())
+        preferences = list((await session.exec(select(NotificationPreference))).all())
+    for email, person_id in ids.items():
+        assert any(n.recipient_id == person_id and n.read_at is None for n in notifications), email
+    # Bob turned replies off in-app: he gets mentions only; nobody gets what they turned off
+    bob = ids["pm.bob@example.com"]
+    assert any(p.person_id == bob and p.kind == "REPLY" and not p.enabled for p in preferences)
+    assert {n.kind for n in notifications if n.recipient_id == bob} == {"MENTION"}
+    off = {(p.person_id, p.kind) for p in preferences
+           if p.channel == "IN_APP" and not p.enabled}
+    assert len(off) >= 2
+    assert not [n for n in notifications if (n.recipient_id, n.kind) in off]
+
+
+async def test_force_seeding_again_keeps_the_demo_preferences_unique(engine: AsyncEngine) -> None:
+    # given
+    await seed_database(engine, today=TODAY)
+    before = (await row_counts(engine))["notification_preference"]
+
+    # when
+    report = await seed_database(engine, today=TODAY, force=True)
+
+    # then only the preference of a new, non-demo person was added
+    assert report.counts["notification_preference"] == before - 4
+    assert report.counts["comment"] > 0 and report.counts["notification"] > 0
+
+
+COMMENTS = """
+query($parent: ID!) {
+  comments(filter: {parentId: $parent}) {
+    totalCount
+    nodes { body deletedAt author { email } replyTo { author { email } } mentions { email } }
+  }
+}"""
+NOTIFICATIONS = """
+{ notifications(filter: {unreadOnly: true}) { totalCount nodes { kind message entityType } } }"""
+
+
+async def test_the_api_lists_the_seeded_threads_and_a_demo_logins_notifications(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    # given a seeded database, a thread with a reply, and Alice's unread notifications
+    await seed_database(engine, today=TODAY)
+    [alice] = await person_ids(engine, "pm.alice@example.com")
+    async with AsyncSession(engine) as session:
+        reply = (await session.exec(select(Comment).where(
+            Comment.reply_to_id.is_not(None)).order_by(Comment.id))).first()  # type: ignore[union-attr]
+        assert reply is not None
+        thread = list((await session.exec(select(Comment).where(
+            Comment.parent_type == reply.parent_type, Comment.parent_id == reply.parent_id)
+        )).all())
+        unread = list((await session.exec(select(Notification).where(
+            Notification.recipient_id == alice, Notification.read_at.is_(None)))).all())  # type: ignore[union-attr]
+    app = create_app(load_settings(database_url=db_url))
+    token = mint(alice, secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
+
+    # when Alice asks for the thread and for her unread notifications
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        async def call(query: str, **variables: Any) -> dict[str, Any]:
+            response = await http.post("/graphql", json={"query": query, "variables": variables},
+                                       headers={"Authorization": f"Bearer {token}"})
+            body: dict[str, Any] = response.json()
+            assert "errors" not in body, body["errors"]
+            return body["data"]
+        comments = (await call(COMMENTS, parent=str(to_global_id(
+            reply.parent_type, reply.parent_id))))["comments"]
+        notifications = (await call(NOTIFICATIONS))["notifications"]
+
+    # then both are there, with replies, mentions and Alice's messages
+    assert comments["totalCount"] == len(thread)
+    assert any(node["replyTo"] is not None for node in comments["nodes"])
+    assert [n["body"] is None for n in comments["nodes"]] == [
+        c.deleted_at is not None for c in sorted(thread, key=lambda c: (c.created_at, c.id))]
+    assert notifications["totalCount"] == len(unread) > 0
+    assert sorted(n["message"] for n in notifications["nodes"]) == sorted(
+        n.message for n in unread)
