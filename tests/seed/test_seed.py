@@ -412,7 +412,7 @@ async def test_threads_look_like_real_discussions(engine: AsyncEngine) -> None:
     assert all(n.created_at < n.read_at < cutoff for n in notifications if n.read_at)
     read = sum(1 for n in notifications if n.read_at)
     assert 0.3 <= read / len(notifications) <= 0.7
-    # comments go on what exists, and came after the project started (or was proposed)
+    # comments go on rows that exist
     async with AsyncSession(engine) as session:
         for c in comments.values():
             model, _ = PARENTS[c.parent_type]
