@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import default_registry
 
 from policies.resources import PROJECT_CHILDREN, Resource
+from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
@@ -24,10 +25,13 @@ from server.domain.collaboration.models import Comment, Notification, Notificati
 from server.domain.common import flush
 from server.domain.enums import NotificationChannel
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.events import DomainEvent
 from server.domain.organisation.models import Person
 from server.domain.project.access import project_resource
+from server.domain.project.models import Project
 
 MAX_BODY = 10_000
+ADDED = "comment.added"
 MAX_IDS = 500
 
 # Things a comment cannot be on: other collaboration rows (a reply names its comment with
@@ -196,6 +200,15 @@ async def _reply_target(session: AsyncSession, reply_to_id: int | None,
     return target
 
 
+async def _portfolio_of(session: AsyncSession, parent_row: Any) -> int | None:
+    """The portfolio the commented object belongs to (for event subscribers), if any."""
+    portfolio_id = getattr(parent_row, "portfolio_id", None)
+    if portfolio_id is None and getattr(parent_row, "project_id", None) is not None:
+        project = await session.get(Project, parent_row.project_id)
+        portfolio_id = project.portfolio_id if project is not None else None
+    return portfolio_id if isinstance(portfolio_id, int) else None
+
+
 async def add(session: AsyncSession, *, actor: Actor, parent: Parent, body: str | None,
               reply_to_id: int | None = None) -> Comment:
     """Comment on something the actor may read, notifying the people mentioned and the
@@ -226,6 +239,11 @@ async def add(session: AsyncSession, *, actor: Actor, parent: Parent, body: str 
             await _notify(session, recipient_id=target.author_id, kind=NotificationKind.REPLY,
                           comment=comment, message=f"{name} replied to your comment on {label}")
     await flush(session, "notification")
+    events.stage(session, DomainEvent(
+        ADDED, "Comment", comment.id, await _portfolio_of(session, parent_row),  # type: ignore[arg-type]
+        {"parent_type": comment.parent_type, "parent_id": comment.parent_id,
+         "author_id": comment.author_id, "reply_to_id": comment.reply_to_id,
+         "mentions": list(comment.mentions)}))
     return comment
 
 

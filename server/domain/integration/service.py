@@ -27,7 +27,8 @@ from server.domain.integration.models import Webhook
 # The event types the services stage (grep ``DomainEvent(`` in server/domain); a test keeps
 # this list in step with the code.
 KNOWN_EVENT_TYPES = frozenset({
-    "allocation.changed", "benefit.changed", "change_request.decided", "cost_entry.changed",
+    "allocation.changed", "benefit.changed", "change_request.decided", "comment.added",
+    "cost_entry.changed",
     "cost_entry.recorded", "gate.changed", "gate.decided", "lesson.added", "lesson.changed",
     "milestone.changed", "project.changed", "risk.escalated", "status_report.submitted",
 })

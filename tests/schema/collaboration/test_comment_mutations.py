@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from server.domain.enums import NotificationChannel
-from server.domain.models import AuditEvent, Comment, Notification
+from server.domain.models import AuditEvent, Comment, Notification, OutboxEvent
 from tests.schema.collaboration.conftest import Collab
 from tests.schema.conftest import Api, World, codes
 
@@ -325,3 +325,23 @@ async def test_an_unknown_or_foreign_comment_id_is_a_user_error(
     assert _errors(missing, name) == [(["input", "id"], "NOT_FOUND")]
     assert _errors(foreign, name) == [(["input", "id"], "INVALID")]
     assert await collab.state() == before
+
+
+async def test_a_comment_is_announced_in_the_outbox_for_webhooks(
+    api: Api, world: World, collab: Collab
+) -> None:
+    # given a risk on Alice's project
+    risk = await collab.risk()
+    # when Bob comments on it mentioning Carol
+    result = await api("bob", ADD, input={"parentId": world.gid("Risk", risk),
+                                          "body": "ping @carol@example.com"})
+    comment = _ok(result, "addComment")["comment"]
+    # then a comment.added event carries the parent, author and mentions, filed under the
+    # project's portfolio so subscribers can filter on it
+    [event] = [e for e in await collab.rows(OutboxEvent) if e.event_type == "comment.added"]
+    assert event.payload == {
+        "entity_type": "Comment", "entity_id": (await collab.rows(Comment))[0].id,
+        "portfolio_id": world.portfolio, "parent_type": "Risk", "parent_id": risk,
+        "author_id": world.people["bob"], "reply_to_id": None,
+        "mentions": [world.people["carol"]]}
+    assert comment["body"] == "ping @carol@example.com"
