@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
+from admin.audit import ConsoleSession
 from admin.auth import ConsoleAuth
 from admin.views import ALL_VIEWS
 from policies.enforcer import Authorizer
@@ -21,6 +22,9 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
     console = Admin(
         app,
         engine=engine,
+        # The console's own sessions: every change they flush is audited (admin/audit.py).
+        session_maker=async_sessionmaker(engine, sync_session_class=ConsoleSession,
+                                         expire_on_commit=False),
         title="PMO console",
         base_url="/admin",
         authentication_backend=ConsoleAuth(secret_key, sessions, authorizer,

@@ -1,0 +1,78 @@
+"""Changes made in the console are audited like API changes: who (the logged-in PMO person),
+what (create, update, delete with the fields before and after), from where (ADMIN), in the
+change's own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.app import create_app
+from server.domain.auth import service as auth_service
+from server.domain.enums import AuditSource, Role
+from server.domain.models import AuditEvent, ProjectType
+from server.settings import load_settings
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def console(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
+    """A client logged into the console as a PMO person, and that person's id."""
+    async with sessions() as s, s.begin():
+        admin = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
+                                               role=Role.PMO, password="correct-horse")
+        admin_id = admin.id
+    app = create_app(load_settings(database_url=db_url))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            login = await c.post("/admin/login", data={"username": "ada@example.com",
+                                                       "password": "correct-horse"})
+            assert login.status_code in (302, 303)
+            yield c, admin_id  # type: ignore[misc]
+
+
+async def rows(sessions: Sessions, model: type) -> list:  # type: ignore[type-arg]
+    async with sessions() as s:
+        return list((await s.exec(sa.select(model).order_by(model.id))).scalars().all())  # type: ignore[call-overload, attr-defined]
+
+
+async def test_create_edit_and_delete_in_the_console_are_audited(
+    console: tuple[httpx.AsyncClient, int], sessions: Sessions,
+) -> None:
+    client, admin_id = console
+    # when a project type is created in the console
+    created = await client.post("/admin/project-type/create", data={
+        "code": "INFRA", "name": "Infrastructure", "active": "y"})
+    assert created.status_code in (302, 303), created.text
+    [row] = await rows(sessions, ProjectType)
+    # then one audit event says who created what, from the console
+    [create] = await rows(sessions, AuditEvent)
+    assert (create.action, create.source, create.actor_id, create.entity_type,
+            create.entity_id) == ("create", AuditSource.ADMIN, admin_id, "ProjectType", row.id)
+    assert create.changes["code"] == {"before": None, "after": "INFRA"}
+
+    # when it is renamed
+    edited = await client.post(f"/admin/project-type/edit/{row.id}", data={
+        "code": "INFRA", "name": "Infrastructure & cloud", "active": "y"})
+    assert edited.status_code in (302, 303), edited.text
+    # then the audit shows the one field that changed, before and after
+    update = (await rows(sessions, AuditEvent))[-1]
+    assert (update.action, update.actor_id) == ("update", admin_id)
+    assert update.changes == {"name": {"before": "Infrastructure",
+                                       "after": "Infrastructure & cloud"}}
+
+    # when it is deleted
+    deleted = await client.delete(f"/admin/project-type/delete?pks={row.id}")
+    assert deleted.status_code == 200
+    assert await rows(sessions, ProjectType) == []
+    # then the audit keeps what it held
+    delete = (await rows(sessions, AuditEvent))[-1]
+    assert (delete.action, delete.entity_id, delete.actor_id) == ("delete", row.id, admin_id)
+    assert delete.changes["name"] == {"before": "Infrastructure & cloud", "after": None}
