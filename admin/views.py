@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from sqladmin import ModelView
@@ -9,8 +10,10 @@ from starlette.requests import Request
 
 from admin.audit import console_actor
 from server.domain.models import (
+    ChecklistItemTemplate,
     Department,
     DocumentTemplate,
+    GateTemplate,
     GovernanceTemplate,
     ProjectType,
     RagThreshold,
@@ -26,6 +29,13 @@ class AuditedView(ModelView):
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool,
                               request: Request) -> None:
         console_actor.set(request.session.get("user_id"))
+        # The form gives enum fields as their string values; the row holds the enum member,
+        # as the services set it (the audit serialises rows by their declared types).
+        for key, value in data.items():
+            field = type(model).model_fields.get(key)
+            kind = field.annotation if field is not None else None
+            if isinstance(value, str) and isinstance(kind, type) and issubclass(kind, Enum):
+                data[key] = kind(value)
 
     async def on_model_delete(self, model: Any, request: Request) -> None:
         console_actor.set(request.session.get("user_id"))
@@ -72,6 +82,27 @@ class GovernanceTemplateAdmin(AuditedView, model=GovernanceTemplate):  # type: i
                    GovernanceTemplate.active]
 
 
+class GateTemplateAdmin(AuditedView, model=GateTemplate):  # type: ignore[call-arg]
+    category = "Governance"
+    column_list = [GateTemplate.governance_template, GateTemplate.sequence, GateTemplate.name,
+                   GateTemplate.approver_role]
+    column_default_sort = [(GateTemplate.governance_template_id, False),
+                           (GateTemplate.sequence, False)]
+    form_columns = [GateTemplate.governance_template, GateTemplate.sequence, GateTemplate.name,
+                    GateTemplate.description, GateTemplate.approver_role]
+
+
+class ChecklistItemTemplateAdmin(AuditedView, model=ChecklistItemTemplate):  # type: ignore[call-arg]
+    category = "Governance"
+    name = "Checklist item"
+    column_list = [ChecklistItemTemplate.gate_template, ChecklistItemTemplate.sequence,
+                   ChecklistItemTemplate.text, ChecklistItemTemplate.mandatory]
+    column_default_sort = [(ChecklistItemTemplate.gate_template_id, False),
+                           (ChecklistItemTemplate.sequence, False)]
+    form_columns = [ChecklistItemTemplate.gate_template, ChecklistItemTemplate.sequence,
+                    ChecklistItemTemplate.text, ChecklistItemTemplate.mandatory]
+
+
 class DocumentTemplateAdmin(AuditedView, model=DocumentTemplate):  # type: ignore[call-arg]
     category = "Governance"
     column_list = [DocumentTemplate.name, DocumentTemplate.kind, DocumentTemplate.active]
@@ -79,5 +110,6 @@ class DocumentTemplateAdmin(AuditedView, model=DocumentTemplate):  # type: ignor
 
 ALL_VIEWS: list[type[ModelView]] = [
     ProjectTypeAdmin, RiskCategoryAdmin, RagThresholdAdmin, SettingAdmin, DepartmentAdmin,
-    StrategicObjectiveAdmin, GovernanceTemplateAdmin, DocumentTemplateAdmin,
+    StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
+    ChecklistItemTemplateAdmin, DocumentTemplateAdmin,
 ]

@@ -15,7 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.app import create_app
 from server.domain.auth import service as auth_service
 from server.domain.enums import AuditSource, Role
-from server.domain.models import AuditEvent, ProjectType
+from server.domain.models import (
+    AuditEvent,
+    ChecklistItemTemplate,
+    GateTemplate,
+    GovernanceTemplate,
+    ProjectType,
+)
 from server.settings import load_settings
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -76,3 +82,40 @@ async def test_create_edit_and_delete_in_the_console_are_audited(
     delete = (await rows(sessions, AuditEvent))[-1]
     assert (delete.action, delete.entity_id, delete.actor_id) == ("delete", row.id, admin_id)
     assert delete.changes["name"] == {"before": "Infrastructure & cloud", "after": None}
+
+
+async def test_gates_and_checklists_of_a_governance_template_are_kept_in_the_console(
+    console: tuple[httpx.AsyncClient, int], sessions: Sessions,
+) -> None:
+    client, admin_id = console
+    # given a governance template
+    async with sessions() as s, s.begin():
+        template = GovernanceTemplate(name="Agile light")
+        s.add(template)
+        await s.flush()
+        template_id = template.id
+
+    # when the PMO adds a gate to it, then a checklist item to the gate, in the console
+    gate = await client.post("/admin/gate-template/create", data={
+        "governance_template": str(template_id), "sequence": "1", "name": "Kick-off",
+        "approver_role": "pmo"})
+    assert gate.status_code in (302, 303), gate.text
+    [gate_row] = await rows(sessions, GateTemplate)
+    item = await client.post("/admin/checklist-item-template/create", data={
+        "gate_template": str(gate_row.id), "sequence": "1", "text": "Charter signed",
+        "mandatory": "y"})
+    assert item.status_code in (302, 303), item.text
+
+    # then both belong where they were put, and the lists show them by name
+    [item_row] = await rows(sessions, ChecklistItemTemplate)
+    assert (gate_row.governance_template_id, gate_row.name) == (template_id, "Kick-off")
+    assert (item_row.gate_template_id, item_row.text, item_row.mandatory) == (
+        gate_row.id, "Charter signed", True)
+    gates = await client.get("/admin/gate-template/list")
+    assert gates.status_code == 200 and "Agile light" in gates.text
+    items = await client.get("/admin/checklist-item-template/list")
+    assert items.status_code == 200 and "Kick-off" in items.text
+    # and both creations are audited as the PMO person's
+    audits = [(a.action, a.entity_type, a.actor_id) for a in await rows(sessions, AuditEvent)]
+    assert audits == [("create", "GateTemplate", admin_id),
+                      ("create", "ChecklistItemTemplate", admin_id)]

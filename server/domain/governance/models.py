@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, Relationship
 
 from server.domain.base import (
     EnumField,
@@ -29,6 +29,15 @@ class GovernanceTemplate(VersionedTable, table=True):
     methodology: str = Field(default="Waterfall", max_length=64)
     active: bool = Field(default=True, index=True)
 
+    def __str__(self) -> str:  # how the console names it in pickers
+        return self.name
+
+
+# The template relationships exist for the console (SQLAdmin picks a gate's template and an
+# item's gate through them and loads them explicitly); lazy="raise" keeps them from ever
+# loading implicitly in the async services.
+_EXPLICIT = {"lazy": "raise"}
+
 
 class GateTemplate(VersionedTable, table=True):
     """A stage gate in a governance template, decided by ``approver_role``."""
@@ -40,11 +49,15 @@ class GateTemplate(VersionedTable, table=True):
     name: str = Field(max_length=200)
     description: str | None = Field(default=None)
     approver_role: ApproverRole = EnumField(ApproverRole, default=ApproverRole.EXECUTIVE)
+    governance_template: GovernanceTemplate = Relationship(sa_relationship_kwargs=_EXPLICIT)
 
     __table_args__ = (
         check("sequence >= 1", "sequence_positive"),
         sa.UniqueConstraint("governance_template_id", "sequence"),
     )
+
+    def __str__(self) -> str:  # how the console names it in pickers
+        return f"{self.name} (gate {self.sequence} of template #{self.governance_template_id})"
 
 
 class ChecklistItemTemplate(TimestampedTable, table=True):
@@ -56,6 +69,7 @@ class ChecklistItemTemplate(TimestampedTable, table=True):
     sequence: int = Field(default=1)
     text: str = Field()
     mandatory: bool = Field(default=True)
+    gate_template: GateTemplate = Relationship(sa_relationship_kwargs=_EXPLICIT)
 
 
 class DocumentTemplate(VersionedTable, table=True):
