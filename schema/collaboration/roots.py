@@ -3,6 +3,7 @@ roots."""
 
 from schema.collaboration.mutations import CommentMutations, NotificationMutations
 from schema.collaboration.queries import CollaborationQueries
+from schema.collaboration.subscriptions import NotificationSubscriptions
 from schema.collaboration.types import (
     Comment,
     Notification,
@@ -18,7 +19,7 @@ from server.domain.integration.models import WebhookDelivery as DeliveryRow
 
 QUERIES: list[type] = [CollaborationQueries]
 MUTATIONS: list[type] = [CommentMutations, NotificationMutations]
-SUBSCRIPTIONS: list[type] = []
+SUBSCRIPTIONS: list[type] = [NotificationSubscriptions]
 TYPES: list[type] = []
 # GraphQL type name -> (type, table, policy resource type), for node(id:). Notifications and
 # preferences are personal: node(id:) asks the policies about the type only, so it answers

@@ -50,6 +50,12 @@ def stage(session: AsyncSession, event: DomainEvent) -> None:
     session.info.setdefault(_PENDING, []).append(event)
 
 
+def announce(session: AsyncSession, event: DomainEvent) -> None:
+    """Queue the event for live subscribers after commit only: no outbox row, so no webhook
+    sees it (for what is one person's business, such as their notifications)."""
+    session.info.setdefault(_PENDING, []).append(event)
+
+
 def take_staged(session: AsyncSession) -> list[DomainEvent]:
     """The events staged in this session (cleared), to publish once it has committed."""
     return list(session.info.pop(_PENDING, []))

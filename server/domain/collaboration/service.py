@@ -32,6 +32,8 @@ from server.domain.project.models import Project
 
 MAX_BODY = 10_000
 ADDED = "comment.added"
+NOTIFIED = "notification.created"  # announced live only, never in the outbox
+_NEW_NOTIFICATIONS = "pmo_new_notifications"
 MAX_IDS = 500
 
 # Things a comment cannot be on: other collaboration rows (a reply names its comment with
@@ -166,7 +168,18 @@ async def _notify(session: AsyncSession, *, recipient_id: int, kind: Notificatio
                                 entity_type=comment.parent_type, entity_id=comment.parent_id,
                                 message=message)
     session.add(notification)
+    session.info.setdefault(_NEW_NOTIFICATIONS, []).append(notification)
     return notification
+
+
+async def _flush_notifications(session: AsyncSession) -> None:
+    """Write the new notifications and announce each to its recipient's live subscription
+    (after commit; never to webhooks)."""
+    await flush(session, "notification")
+    for notification in session.info.pop(_NEW_NOTIFICATIONS, []):
+        events.announce(session, DomainEvent(
+            NOTIFIED, "Notification", notification.id, None,
+            {"recipient_id": notification.recipient_id}))
 
 
 async def _notify_mentions(session: AsyncSession, *, actor: Actor, comment: Comment,
@@ -238,7 +251,7 @@ async def add(session: AsyncSession, *, actor: Actor, parent: Parent, body: str 
             name = author.full_name if author is not None else "Someone"
             await _notify(session, recipient_id=target.author_id, kind=NotificationKind.REPLY,
                           comment=comment, message=f"{name} replied to your comment on {label}")
-    await flush(session, "notification")
+    await _flush_notifications(session)
     events.stage(session, DomainEvent(
         ADDED, "Comment", comment.id, await _portfolio_of(session, parent_row),  # type: ignore[arg-type]
         {"parent_type": comment.parent_type, "parent_id": comment.parent_id,
@@ -281,7 +294,7 @@ async def edit(session: AsyncSession, *, actor: Actor, comment_id: int,
                          _model_of(session, comment.parent_type))
     await _notify_mentions(session, actor=actor, comment=comment, people=new_people,
                            label=label)
-    await flush(session, "notification")
+    await _flush_notifications(session)
     return comment
 
 
