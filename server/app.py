@@ -16,7 +16,7 @@ from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
 from server.authentication import RequireBearer
-from server.broadcast import InMemoryBroadcast
+from server.broadcast import for_database as broadcast_for
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
 from server.export import export_app
 from server.graphql_app import PmoGraphQL
@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except Exception:  # noqa: BLE001 - any failure: start without preloaded roles
             app.state.authorizer = offline_authorizer()
         yield
+        stop = getattr(app.state.broadcast, "stop", None)
+        if stop is not None:
+            await stop()
         await engine.dispose()
 
     # Starlette 1.x: routes are declared up front; GraphQL needs Route + WebSocketRoute
@@ -83,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.broadcast = InMemoryBroadcast()
+    app.state.broadcast = broadcast_for(settings.database_url, engine)
     mount_admin(
         app,
         engine=engine,

@@ -1,19 +1,30 @@
-"""A small publish/subscribe interface for live updates; in-memory by default.
+"""A small publish/subscribe interface for live updates.
 
-One process serves its own subscribers. A shared backend (Redis, PostgreSQL LISTEN/NOTIFY)
-can implement the same two methods later without touching publishers or subscribers.
+``InMemoryBroadcast`` serves the subscribers of one process (SQLite, one worker).
+``PostgresBroadcast`` shares events between every worker and machine on the same PostgreSQL
+database through LISTEN/NOTIFY, so a subscriber hears of a change whichever worker made it
+(``pmo serve --workers 2``). ``for_database`` picks the one the database allows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.domain.events import DomainEvent
 
 QUEUE_SIZE = 1000
+CHANNEL = "pmo_events"
+log = logging.getLogger(__name__)
 
 
 class Broadcast(Protocol):
@@ -53,3 +64,88 @@ class InMemoryBroadcast:
     @property
     def subscribers(self) -> int:
         return len(self._queues)
+
+
+class PostgresBroadcast:
+    """Events shared through PostgreSQL's LISTEN/NOTIFY on ``CHANNEL``.
+
+    ``publish`` sends a NOTIFY (the event as JSON; events carry ids, far below the 8,000-byte
+    limit); one listening connection per process hands every notification, this process's
+    own included, to the local subscribers. asyncpg's ``add_listener`` does the listening;
+    there is no maintained broadcast library for asyncpg + Starlette to use instead (the
+    ``broadcaster`` package is archived).
+    """
+
+    def __init__(self, url: str, engine: AsyncEngine) -> None:
+        parsed = make_url(url)
+        self._connect_args: dict[str, Any] = {
+            "host": parsed.host, "port": parsed.port or 5432, "user": parsed.username,
+            "password": parsed.password, "database": parsed.database}
+        self._engine = engine
+        self._local = InMemoryBroadcast()
+        self._listener: Any = None
+        self._lock = asyncio.Lock()
+        self._handing_on: set[asyncio.Task[None]] = set()
+
+    async def _connect(self) -> Any:
+        import asyncpg
+
+        return await asyncpg.connect(**self._connect_args)
+
+    async def start(self) -> None:
+        """Open the listening connection (again, if it was lost)."""
+        async with self._lock:
+            if self._listener is not None and not self._listener.is_closed():
+                return
+            self._listener = await self._connect()
+            await self._listener.add_listener(CHANNEL, self._received)
+            self._listener.add_termination_listener(self._lost)
+
+    def _lost(self, _connection: Any) -> None:
+        # The next subscription reconnects; those already open hear nothing until then.
+        log.warning("lost the %s listening connection", CHANNEL)
+
+    async def stop(self) -> None:
+        async with self._lock:
+            if self._listener is not None and not self._listener.is_closed():
+                await self._listener.close()
+            self._listener = None
+
+    def _received(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            event = DomainEvent(**json.loads(payload))
+        except (ValueError, TypeError):
+            log.warning("ignored a malformed %s notification", CHANNEL)
+            return
+        # Called on the event loop: hand it on without waiting (keeping the task referenced).
+        task = asyncio.get_running_loop().create_task(self._local.publish(event))
+        self._handing_on.add(task)
+        task.add_done_callback(self._handing_on.discard)
+
+    async def publish(self, event: DomainEvent) -> None:
+        payload = json.dumps(dataclasses.asdict(event), default=str)
+        # A pooled connection; the notification goes out when this small transaction commits.
+        # The change itself has committed already: a failure here loses the live update (the
+        # outbox keeps the event), never the caller's answer.
+        try:
+            async with self._engine.begin() as connection:
+                await connection.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
+                                         {"channel": CHANNEL, "payload": payload})
+        except Exception:  # noqa: BLE001 - reported, not raised
+            log.warning("could not publish %s to %s", event.type, CHANNEL, exc_info=True)
+
+    async def subscribe(self) -> AsyncIterator[DomainEvent]:  # type: ignore[override]
+        await self.start()
+        async for event in self._local.subscribe():
+            yield event
+
+    @property
+    def subscribers(self) -> int:
+        return self._local.subscribers
+
+
+def for_database(url: str, engine: AsyncEngine) -> InMemoryBroadcast | PostgresBroadcast:
+    """LISTEN/NOTIFY on PostgreSQL, in-process otherwise."""
+    if make_url(url).get_backend_name() == "postgresql":
+        return PostgresBroadcast(url, engine)
+    return InMemoryBroadcast()

@@ -135,3 +135,36 @@ def test_risk_escalated_reaches_portfolio_subscribers(
         message = ws.receive_json()
         assert message["payload"]["data"]["riskEscalated"] == {"title": "Vendor late",
                                                                "status": "OCCURRED"}
+
+
+# LISTEN/NOTIFY is PostgreSQL's; SQLite serves one process, so this runs on PostgreSQL only.
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_change_made_by_one_worker_reaches_a_subscriber_of_another(
+    backend: str, db_url: str, world: World
+) -> None:
+    # given two workers (two apps) on the same PostgreSQL database
+    writer_app = create_app(load_settings(database_url=db_url))
+    reader_app = create_app(load_settings(database_url=db_url))
+    with TestClient(writer_app) as writer, TestClient(reader_app) as reader, \
+            reader.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        # and a subscriber on the second
+        ws.send_json({"type": "connection_init",
+                      "payload": {"Authorization": bearer(world, "carol")}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "s1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {"p": world.gid("Portfolio", world.portfolio)}}})
+        wait_for_subscriber(reader_app)
+        # when the first worker commits a change
+        assert update(writer, world, "alice", version=1, name="Shared")["data"][
+            "updateProject"]["userErrors"] == []
+        # then the subscriber of the second hears of it (pinging meanwhile, so a missing
+        # event fails after five seconds instead of waiting for ever)
+        deadline = time.monotonic() + 5
+        while True:
+            ws.send_json({"type": "ping"})
+            message = ws.receive_json()
+            if message["type"] == "next":
+                break
+            assert message["type"] == "pong" and time.monotonic() < deadline, message
+            time.sleep(0.05)
+        assert message["payload"]["data"]["projectChanged"] == {"name": "Shared", "version": 2}
