@@ -50,6 +50,11 @@ def stage(session: AsyncSession, event: DomainEvent) -> None:
     session.info.setdefault(_PENDING, []).append(event)
 
 
+# Announced to live subscribers only (``announce``), never written to the outbox, so never
+# offered to webhooks: one person's business.
+NOTIFICATION_CREATED = "notification.created"
+
+
 def announce(session: AsyncSession, event: DomainEvent) -> None:
     """Queue the event for live subscribers after commit only: no outbox row, so no webhook
     sees it (for what is one person's business, such as their notifications)."""

@@ -32,7 +32,7 @@ from server.domain.project.models import Project
 
 MAX_BODY = 10_000
 ADDED = "comment.added"
-NOTIFIED = "notification.created"  # announced live only, never in the outbox
+NOTIFIED = events.NOTIFICATION_CREATED  # announced live only, never in the outbox
 _NEW_NOTIFICATIONS = "pmo_new_notifications"
 MAX_IDS = 500
 
