@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,16 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def get_or_raise(session: AsyncSession, model: type[M], row_id: int, label: str) -> M:
+    """The row, or a NOT_FOUND error on ``id`` ("no <label> with this id")."""
+    row = await session.get(model, row_id)
+    if row is None:
+        raise DomainError.one("id", f"no {label} with this id", ErrorCode.NOT_FOUND)
+    return row
 
 
 def validated(model: type[SQLModel], data: dict[str, Any], *, api_names: Mapping[str, str],

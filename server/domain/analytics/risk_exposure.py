@@ -8,11 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.domain.enums import RiskStatus
 from server.domain.project.models import Project
-from server.domain.raid.models import Risk
+from server.domain.raid.models import OPEN_RISK_STATUSES, Risk
 
-OPEN_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
 SCALE = range(1, 6)
 
 
@@ -31,7 +29,7 @@ class HeatCell:
 
 def _open_risks(portfolio_id: int | None, project_id: int | None,
                 ) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Risk.status.in_(OPEN_STATUSES)]  # type: ignore[attr-defined]
+    conditions: list[ColumnElement[bool]] = [Risk.status.in_(OPEN_RISK_STATUSES)]  # type: ignore[attr-defined]
     if project_id is not None:
         conditions.append(Risk.project_id == project_id)  # type: ignore[arg-type]
     if portfolio_id is not None:

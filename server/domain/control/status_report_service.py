@@ -30,7 +30,7 @@ from server.domain.events import DomainEvent
 from server.domain.metrics import evm, snapshots
 from server.domain.project.access import project_resource
 from server.domain.project.models import Project
-from server.domain.raid.models import StatusReport
+from server.domain.raid.models import HIGH_RISK_SCORE, StatusReport
 
 ENTITY_TYPE = "StatusReport"
 RESOURCE_TYPE = "status_report"
@@ -42,7 +42,7 @@ API_NAMES = {"project_id": "projectId", "period_end": "periodEnd", "next_steps":
 
 
 RAGS = ("schedule", "cost", "scope", "risk")
-RED_RISK_SCORE, AMBER_RISK_SCORE = 15, 8
+RED_RISK_SCORE, AMBER_RISK_SCORE = HIGH_RISK_SCORE, 8
 _SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
 

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
-from server.domain.common import flush
+from server.domain.common import flush, get_or_raise
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import ALL_EVENTS
 from server.domain.integration.models import Webhook
@@ -121,13 +121,6 @@ def validate_event_types(event_types: Sequence[str]) -> list[str]:
     return types
 
 
-async def _get_or_raise(session: AsyncSession, webhook_id: int) -> Webhook:
-    webhook = await session.get(Webhook, webhook_id)
-    if webhook is None:
-        raise DomainError.one("id", "no webhook with this id", ErrorCode.NOT_FOUND)
-    return webhook
-
-
 async def _record(session: AsyncSession, actor: Actor, action: str, webhook: Webhook,
                   before: dict[str, Any], *, rekeyed: bool = False) -> None:
     changes = audit.diff(before, audit.snapshot(webhook)) if action != "delete" else \
@@ -158,7 +151,7 @@ async def update(session: AsyncSession, *, actor: Actor, webhook_id: int,
 
     A deactivated webhook's due deliveries are cancelled by the worker, not sent."""
     actor.require("update", Resource("webhook", id=webhook_id))
-    webhook = await _get_or_raise(session, webhook_id)
+    webhook = await get_or_raise(session, Webhook, webhook_id, "webhook")
     before = audit.snapshot(webhook)
     if url is not None:
         webhook.url = await validate_url(url, production=production)
@@ -175,7 +168,7 @@ async def rotate_secret(session: AsyncSession, *, actor: Actor,
                         webhook_id: int) -> tuple[Webhook, str]:
     """Give a webhook a new signing secret, returned this once; the old one stops working."""
     actor.require("update", Resource("webhook", id=webhook_id))
-    webhook = await _get_or_raise(session, webhook_id)
+    webhook = await get_or_raise(session, Webhook, webhook_id, "webhook")
     before = audit.snapshot(webhook)
     webhook.secret = new_secret()
     await flush(session, "webhook")
@@ -186,7 +179,7 @@ async def rotate_secret(session: AsyncSession, *, actor: Actor,
 async def delete(session: AsyncSession, *, actor: Actor, webhook_id: int) -> Webhook:
     """Delete a webhook and (by cascade) its deliveries; returns it as it was."""
     actor.require("delete", Resource("webhook", id=webhook_id))
-    webhook = await _get_or_raise(session, webhook_id)
+    webhook = await get_or_raise(session, Webhook, webhook_id, "webhook")
     await _record(session, actor, "delete", webhook, audit.snapshot(webhook))
     await session.delete(webhook)
     await flush(session, "webhook")

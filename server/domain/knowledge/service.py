@@ -12,7 +12,7 @@ from policies.resources import Resource
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
-from server.domain.common import validated
+from server.domain.common import get_or_raise, validated
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.knowledge.models import Lesson
@@ -56,13 +56,6 @@ async def get(session: AsyncSession, *, lesson_id: int) -> Lesson | None:
     return await session.get(Lesson, lesson_id)
 
 
-async def _get_or_raise(session: AsyncSession, lesson_id: int) -> Lesson:
-    lesson = await get(session, lesson_id=lesson_id)
-    if lesson is None:
-        raise DomainError.one("id", "no lesson with this id", ErrorCode.NOT_FOUND)
-    return lesson
-
-
 async def add(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> Lesson:
     """Record a lesson learned on a project. Raises DomainError or Forbidden."""
     if data.get("project_id") is None:
@@ -82,7 +75,7 @@ async def update(session: AsyncSession, *, actor: Actor, lesson_id: int,
                  changes: dict[str, Any]) -> Lesson:
     """Correct a lesson's text, category, impact or tags (partial; tags normalised as on
     add). Raises DomainError or Forbidden."""
-    lesson = await _get_or_raise(session, lesson_id)
+    lesson = await get_or_raise(session, Lesson, lesson_id, "lesson")
     actor.require("update", await _resource(session, lesson))
     values = _validate(LessonUpdate, changes, partial=True)
     before = audit.snapshot(lesson)
@@ -98,7 +91,7 @@ async def update(session: AsyncSession, *, actor: Actor, lesson_id: int,
 
 async def delete(session: AsyncSession, *, actor: Actor, lesson_id: int) -> Lesson:
     """Remove a lesson; returns the deleted row. Raises DomainError or Forbidden."""
-    lesson = await _get_or_raise(session, lesson_id)
+    lesson = await get_or_raise(session, Lesson, lesson_id, "lesson")
     actor.require("delete", await _resource(session, lesson))
     before = audit.snapshot(lesson)
     await _stage(session, lesson, "lesson.changed", action="delete")

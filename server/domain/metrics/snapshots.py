@@ -20,13 +20,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.audit.history import values_at
 from server.domain.audit.models import ProjectSnapshot
-from server.domain.enums import EvmMetric, IssueStatus, ProjectStatus, RiskStatus
+from server.domain.enums import EvmMetric, ProjectStatus
 from server.domain.metrics import evm
 from server.domain.project.models import Project
-from server.domain.raid.models import Issue, Risk
+from server.domain.raid.models import OPEN_ISSUE_STATUSES, OPEN_RISK_STATUSES, Issue, Risk
 
-OPEN_RISKS = frozenset({RiskStatus.OPEN.value, RiskStatus.MITIGATING.value})
-OPEN_ISSUES = frozenset({IssueStatus.OPEN.value, IssueStatus.IN_PROGRESS.value})
 # Projects ``pmo snapshot`` leaves alone: nothing about them moves any more.
 FINISHED = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 
@@ -51,8 +49,8 @@ async def raid_at_end_of(session: AsyncSession, project_id: int, day: date,
     issues open then."""
     risks = await _as_of(session, Risk, project_id, day, ("status", "probability", "impact"))
     issues = await _as_of(session, Issue, project_id, day, ("status",))
-    scores = [r["probability"] * r["impact"] for r in risks if r["status"] in OPEN_RISKS]
-    return scores, sum(1 for i in issues if i["status"] in OPEN_ISSUES)
+    scores = [r["probability"] * r["impact"] for r in risks if r["status"] in OPEN_RISK_STATUSES]
+    return scores, sum(1 for i in issues if i["status"] in OPEN_ISSUE_STATUSES)
 
 
 async def record(session: AsyncSession, project: Project, day: date,

@@ -12,7 +12,7 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
-from server.domain.common import validated
+from server.domain.common import get_or_raise, validated
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.project.access import project_resource
@@ -50,13 +50,6 @@ async def get(session: AsyncSession, *, cost_entry_id: int) -> CostEntry | None:
     return await session.get(CostEntry, cost_entry_id)
 
 
-async def _get_or_raise(session: AsyncSession, cost_entry_id: int) -> CostEntry:
-    entry = await get(session, cost_entry_id=cost_entry_id)
-    if entry is None:
-        raise DomainError.one("id", "no cost entry with this id", ErrorCode.NOT_FOUND)
-    return entry
-
-
 async def record(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> CostEntry:
     """Record a cost incurred by a project. Raises DomainError or Forbidden."""
     if data.get("project_id") is None:
@@ -79,7 +72,7 @@ async def update(session: AsyncSession, *, actor: Actor, cost_entry_id: int,
 
     Raises DomainError or Forbidden.
     """
-    entry = await _get_or_raise(session, cost_entry_id)
+    entry = await get_or_raise(session, CostEntry, cost_entry_id, "cost entry")
     actor.require("update", await project_resource(session, entry.project_id, RESOURCE,
                                                    field="id", row_id=entry.id))
     values = _validate(CostEntryUpdate, changes, partial=True)
@@ -99,7 +92,7 @@ async def delete(session: AsyncSession, *, actor: Actor, cost_entry_id: int) -> 
 
     Raises DomainError or Forbidden.
     """
-    entry = await _get_or_raise(session, cost_entry_id)
+    entry = await get_or_raise(session, CostEntry, cost_entry_id, "cost entry")
     actor.require("delete", await project_resource(session, entry.project_id, RESOURCE,
                                                    field="id", row_id=entry.id))
     before = audit.snapshot(entry)

@@ -12,7 +12,7 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
-from server.domain.common import validated
+from server.domain.common import get_or_raise, validated
 from server.domain.enums import MilestoneStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
@@ -57,13 +57,6 @@ async def get(session: AsyncSession, *, milestone_id: int) -> Milestone | None:
     return await session.get(Milestone, milestone_id)
 
 
-async def _get_or_raise(session: AsyncSession, milestone_id: int) -> Milestone:
-    milestone = await get(session, milestone_id=milestone_id)
-    if milestone is None:
-        raise DomainError.one("id", "no milestone with this id", ErrorCode.NOT_FOUND)
-    return milestone
-
-
 async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> Milestone:
     """Add a milestone to a project. Raises DomainError or Forbidden."""
     if data.get("project_id") is None:
@@ -84,7 +77,7 @@ async def create(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
 async def update(session: AsyncSession, *, actor: Actor, milestone_id: int,
                  changes: dict[str, Any]) -> Milestone:
     """Apply a partial update to a milestone. Raises DomainError or Forbidden."""
-    milestone = await _get_or_raise(session, milestone_id)
+    milestone = await get_or_raise(session, Milestone, milestone_id, "milestone")
     actor.require("update", await project_resource(session, milestone.project_id, RESOURCE,
                                                    field="id", row_id=milestone.id))
     values = _validate(MilestoneUpdate, changes, partial=True)
@@ -103,7 +96,7 @@ async def update(session: AsyncSession, *, actor: Actor, milestone_id: int,
 
 async def delete(session: AsyncSession, *, actor: Actor, milestone_id: int) -> Milestone:
     """Delete a milestone; returns the deleted row. Raises DomainError or Forbidden."""
-    milestone = await _get_or_raise(session, milestone_id)
+    milestone = await get_or_raise(session, Milestone, milestone_id, "milestone")
     actor.require("delete", await project_resource(session, milestone.project_id, RESOURCE,
                                                    field="id", row_id=milestone.id))
     before = audit.snapshot(milestone)

@@ -14,6 +14,7 @@ from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.common import flush as flush  # re-exported for the RAID services
+from server.domain.common import get_or_raise as get_or_raise  # likewise
 from server.domain.errors import DomainError, ErrorCode, from_validation_error
 from server.domain.governance.models import RiskCategory
 from server.domain.organisation.models import Person
@@ -50,14 +51,6 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, to_field=API_NAMES) from None
-
-
-async def get_or_raise(session: AsyncSession, model: type[M], row_id: int, label: str) -> M:
-    """The row, or a NOT_FOUND error on ``id``."""
-    row = await session.get(model, row_id)
-    if row is None:
-        raise DomainError.one("id", f"no {label} with this id", ErrorCode.NOT_FOUND)
-    return row
 
 
 async def resource_of(session: AsyncSession, resource_type: str, project_id: int,

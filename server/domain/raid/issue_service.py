@@ -17,10 +17,10 @@ from server.domain.audit import service as audit
 from server.domain.enums import IssueStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.raid import common
-from server.domain.raid.models import Issue
+from server.domain.raid.models import OPEN_ISSUE_STATUSES, Issue
 from server.domain.raid.schemas import IssueCreate, IssueResolve, IssueUpdate
 
-OPEN_STATES = frozenset({IssueStatus.OPEN, IssueStatus.IN_PROGRESS})
+OPEN_STATES = frozenset(OPEN_ISSUE_STATUSES)
 DONE_STATES = frozenset({IssueStatus.RESOLVED, IssueStatus.CLOSED})
 MOVES: dict[IssueStatus, frozenset[IssueStatus]] = {
     IssueStatus.OPEN: frozenset({IssueStatus.IN_PROGRESS, IssueStatus.RESOLVED,

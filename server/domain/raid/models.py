@@ -56,6 +56,14 @@ class Risk(VersionedTable, table=True):
     )
 
 
+# A risk is open while OPEN or MITIGATING; an issue while OPEN or IN_PROGRESS. Counts, heat
+# maps, reports and suggestions all use these.
+OPEN_RISK_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
+OPEN_ISSUE_STATUSES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
+HIGH_RISK_SCORE = 15
+"""An open risk scoring at least this (probability x impact, out of 25) is a high (red) risk."""
+
+
 class Issue(VersionedTable, table=True):
     """Something that has happened and needs resolving; may come from an escalated risk."""
 

@@ -20,10 +20,10 @@ from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.project.models import Project
 from server.domain.raid import common
-from server.domain.raid.models import Issue, Risk
+from server.domain.raid.models import OPEN_RISK_STATUSES, Issue, Risk
 from server.domain.raid.schemas import IssueCreate, RiskCreate, RiskUpdate
 
-LIVE = frozenset({RiskStatus.OPEN, RiskStatus.MITIGATING})
+LIVE = frozenset(OPEN_RISK_STATUSES)
 MOVES: dict[RiskStatus, frozenset[RiskStatus]] = {
     RiskStatus.OPEN: frozenset({RiskStatus.MITIGATING, RiskStatus.CLOSED, RiskStatus.OCCURRED}),
     RiskStatus.MITIGATING: frozenset({RiskStatus.OPEN, RiskStatus.CLOSED, RiskStatus.OCCURRED}),

@@ -23,18 +23,24 @@ from server.domain.analytics.strategy import alignment_scores
 from server.domain.audit.models import ProjectSnapshot
 from server.domain.enums import (
     ChangeRequestStatus,
-    IssueStatus,
     MilestoneStatus,
     ProjectStatus,
     Rag,
-    RiskStatus,
 )
 from server.domain.governance.models import RiskCategory
 from server.domain.metrics import evm
 from server.domain.organisation.models import Person
 from server.domain.portfolio.models import Portfolio, Program
 from server.domain.project.models import Milestone, Project
-from server.domain.raid.models import ChangeRequest, Issue, Risk, StatusReport
+from server.domain.raid.models import (
+    HIGH_RISK_SCORE,
+    OPEN_ISSUE_STATUSES,
+    OPEN_RISK_STATUSES,
+    ChangeRequest,
+    Issue,
+    Risk,
+    StatusReport,
+)
 from server.domain.reporting.rows import (
     IssueReportRow,
     MilestoneReportRow,
@@ -45,10 +51,6 @@ from server.domain.reporting.rows import (
     ValueCount,
 )
 
-HIGH_RISK_SCORE = 15
-"""An open risk scoring at least this (probability x impact, out of 25) is a high risk."""
-OPEN_RISK_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING)
-OPEN_ISSUE_STATUSES = (IssueStatus.OPEN, IssueStatus.IN_PROGRESS)
 DONE_MILESTONE_STATUSES = (MilestoneStatus.ACHIEVED, MilestoneStatus.CANCELLED)
 MAX_TREND_DAYS = 3 * 366
 """The longest trend a request may ask for: three years of daily points."""
