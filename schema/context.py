@@ -14,6 +14,7 @@ from policies.enforcer import Authorizer
 from policies.resources import Resource
 from schema.base import UserError, forbidden_error, run_mutation, unauthenticated_error
 from schema.dataloaders import Loaders
+from schema.readpath.stats import ReadPathStats
 from server.domain.actor import Actor
 from server.domain.auth.viewer import Viewer
 from server.domain.enums import AuditSource
@@ -34,10 +35,14 @@ class Context:
     response: Any = None
     # graphql-transport-ws connection_init payload (Strawberry sets it when present).
     connection_params: Any = None
+    # Declared lists served by the compiled read path (schema.readpath); off only to compare.
+    compiled_reads: bool = True
     loaders: Loaders = field(init=False)
+    read_path_stats: ReadPathStats = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.sessions)
+        self.read_path_stats = ReadPathStats()
 
     @property
     def actor(self) -> Actor:

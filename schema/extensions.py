@@ -35,7 +35,9 @@ class SqlStatistics(SchemaExtension):
         stats = getattr(self, "_stats", None)
         if stats is None:
             return {}
-        return {"sql": {"statements": stats.statements, "ms": round(stats.seconds * 1000, 3)}}
+        served = self.execution_context.context.read_path_stats
+        return {"sql": {"statements": stats.statements, "ms": round(stats.seconds * 1000, 3)},
+                "readPath": {"compiled": served.compiled, "standard": served.standard}}
 
 
 class MaskInternalErrors(SchemaExtension):

@@ -193,3 +193,80 @@ async def child_connection(info: Info, spec: ListSpec[T], parent_column: Any, pa
 def filter_key(value: Any) -> Hashable:
     """A hashable key for a filter input (its repr is stable and complete)."""
     return repr(value)
+
+
+# --- declared relations: one description for both read paths ---------------------------
+#
+# A field that follows a foreign key or lists a parent's children declares it once, with
+# ``Reference``/``Children``/``RootList``, and passes ``plan(...)`` as the field's metadata.
+# The standard resolver calls ``resolve``; the compiled read path (``schema.readpath``) reads
+# the same declaration to fetch every parent's rows in one statement. Fields without a
+# declaration are still served, by their resolvers.
+
+READ_PLAN = "pmo.read_plan"
+
+
+def plan(declaration: Any) -> dict[str, Any]:
+    """Field metadata telling the compiled read path what the field means."""
+    return {READ_PLAN: declaration}
+
+
+@dataclass(frozen=True)
+class Reference(Generic[T]):
+    """A to-one link: the ``model`` row named by the parent row's ``fk`` column.
+
+    Readable when the caller may read ``resource_type``; null when the key is null.
+    """
+
+    model: Any
+    fk: str
+    resource_type: str
+    convert: Callable[[Any], T]
+
+    async def resolve(self, info: Info, parent_row: Any) -> T | None:
+        row_id = getattr(parent_row, self.fk)
+        if row_id is None:
+            return None
+        info.context.require("read", Resource(self.resource_type))
+        row = await info.context.loaders.by_id(self.model).load(row_id)
+        return self.convert(row) if row is not None else None
+
+
+Conditions = Callable[[Any], list[ColumnElement[bool]]]
+
+
+def _no_conditions(_filter: Any) -> list[ColumnElement[bool]]:
+    return []
+
+
+@dataclass(frozen=True)
+class Children(Generic[T]):
+    """A nested connection: the ``spec.model`` rows whose ``parent_column`` is the parent's id,
+    narrowed by ``conditions(filter)``."""
+
+    spec: ListSpec[T]
+    parent_column: Any
+    conditions: Conditions = _no_conditions
+
+    async def resolve(self, info: Info, parent_id: int, filter: Any = None,
+                      order_by: Sequence[Any] | None = None, first: int | None = None,
+                      after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> Connection[T]:
+        return await child_connection(info, self.spec, self.parent_column, parent_id,
+                                      self.conditions(filter), filter_key(filter), order_by,
+                                      first, after, last, before)
+
+
+@dataclass(frozen=True)
+class RootList(Generic[T]):
+    """A root connection over ``spec.model``, narrowed by ``conditions(filter)``."""
+
+    spec: ListSpec[T]
+    conditions: Conditions = _no_conditions
+
+    async def resolve(self, info: Info, filter: Any = None,
+                      order_by: Sequence[Any] | None = None, first: int | None = None,
+                      after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> Connection[T]:
+        return await root_connection(info, self.spec, self.conditions(filter), order_by,
+                                     first, after, last, before)

@@ -8,7 +8,13 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -33,6 +39,7 @@ from schema.portfolio.types import Portfolio
 from schema.project import roots as project
 from schema.project.types import Project
 from schema.raid import roots as raid
+from schema.readpath.execute import ReadPathExecutor
 from schema.reporting import roots as reporting
 from schema.resource import roots as resource
 
@@ -40,6 +47,11 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_NODES = 100
+DOCUMENT_CACHE_SIZE = 512
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
 PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
             metrics, decisions, analytics, reporting, integration)
 for _package in PACKAGES:
@@ -103,9 +115,13 @@ schema = PmoSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[Person, Portfolio, Project, ApiToken, *(t for p in PACKAGES for t in p.TYPES)],
+    execution_context_class=ReadPathExecutor,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        # Parsing and validation are cached by document: the limiters' rule classes are built
+        # once (not per request) so that they are part of a stable cache key.
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: AddValidationRules(LIMIT_RULES),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         MaskInternalErrors,
         SqlStatistics,
     ],

@@ -29,6 +29,7 @@ class PmoGraphQL(GraphQL[Context, None]):
         viewer = request.scope.get("state", {}).get("viewer")
         return Context(sessions=state.sessions, authorizer=state.authorizer, viewer=viewer,
                        request=request, response=response, debug=state.settings.debug,
+                       compiled_reads=state.settings.compiled_reads,
                        broadcast=state.broadcast)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:

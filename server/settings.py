@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     db_pool_size: int = Field(default=10, ge=1)
     db_echo: bool = False
+    # The compiled read path (schema/readpath); PMO_COMPILED_READS=0 serves every read through
+    # the resolvers, for comparison.
+    compiled_reads: bool = True
     # Optional external OpenID Connect provider: RS256 tokens verified against its JWKS,
     # their ``email`` claim mapped to a Person.
     oidc_issuer: str | None = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -11,7 +12,7 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.analytics.fields import AnalyticsPortfolioFields
 from schema.context import Info
-from schema.listing import child_connection, filter_key
+from schema.listing import Children, Reference, plan
 from schema.metrics.fields import MetricsPortfolioFields
 from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
@@ -23,6 +24,32 @@ if TYPE_CHECKING:
     from schema.project.types import Project
 
 
+OWNER = Reference(PersonRow, "owner_id", "person", Person.from_row)
+
+
+def _projects() -> Children[Project]:
+    from schema.project.filters import PROJECTS, project_conditions
+    from server.domain.project.models import Project as ProjectRow
+
+    return Children(PROJECTS, ProjectRow.portfolio_id, project_conditions)
+
+
+class _Lazy:
+    """A declaration built on first use (projects import this module)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._value: Any = None
+
+    def __call__(self) -> Any:
+        if self._value is None:
+            self._value = self._build()
+        return self._value
+
+
+PROJECTS_OF_PORTFOLIO = _Lazy(_projects)
+
+
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
 class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
     id: relay.NodeID[int]
@@ -32,13 +59,12 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
     budget: Decimal = strawberry.field(description="Budget envelope, in the base currency.")
     row: strawberry.Private[PortfolioRow]
 
-    @strawberry.field(description="The executive who owns the portfolio.")
+    @strawberry.field(description="The executive who owns the portfolio.", metadata=plan(OWNER))
     async def owner(self, info: Info) -> Person | None:
-        info.context.require("read", Resource("person"))
-        row = await info.context.loaders.by_id(PersonRow).load(self.row.owner_id)
-        return Person.from_row(row) if row else None
+        return await OWNER.resolve(info, self.row)
 
-    @strawberry.field(description="The portfolio's projects, filtered and ordered.")
+    @strawberry.field(description="The portfolio's projects, filtered and ordered.",
+                      metadata=plan(PROJECTS_OF_PORTFOLIO))
     async def projects(self, info: Info,
                        filter: Annotated[ProjectFilter, strawberry.lazy("schema.project.filters")]
                        | None = None,
@@ -48,12 +74,8 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
                        first: First = None, after: After = None,
                        last: Last = None, before: Before = None,
                        ) -> Connection[Annotated[Project, strawberry.lazy("schema.project.types")]]:
-        from schema.project.filters import PROJECTS, project_conditions
-        from server.domain.project.models import Project as ProjectRow
-
-        return await child_connection(info, PROJECTS, ProjectRow.portfolio_id, self.row.id,
-                                      project_conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
+        return await PROJECTS_OF_PORTFOLIO().resolve(info, self.row.id, filter, order_by,
+                                                     first, after, last, before)
 
     @strawberry.field(description="Whether the viewer may edit this portfolio.")
     def viewer_can_update(self, info: Info) -> bool:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
-from schema.listing import root_connection
+from schema.listing import RootList, plan
 from schema.pagination import After, Before, Connection, First, Last
 from schema.project.filters import PROJECTS, ProjectFilter, ProjectOrder, project_conditions
 from schema.project.types import Project
 
+PROJECT_LIST = RootList(PROJECTS, project_conditions)
+
 
 @strawberry.type
 class ProjectQueries:
-    @strawberry.field(description="Projects, filtered and ordered; at most 500 per page.")
+    @strawberry.field(description="Projects, filtered and ordered; at most 500 per page.",
+                      metadata=plan(PROJECT_LIST))
     async def projects(self, info: Info, filter: ProjectFilter | None = None,
                        order_by: list[ProjectOrder] | None = None, first: First = None,
                        after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Project]:
-        return await root_connection(info, PROJECTS, project_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await PROJECT_LIST.resolve(info, filter, order_by, first, after, last, before)

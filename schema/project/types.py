@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -19,7 +18,7 @@ from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
 from schema.governance.reference import ProjectType
 from schema.governance.templates import GovernanceTemplate
 from schema.governance.types import ProjectGate
-from schema.listing import child_connection
+from schema.listing import Children, Reference, plan
 from schema.metrics.fields import MetricsProjectFields
 from schema.organisation.lists import Department, Program
 from schema.organisation.types import Person
@@ -37,15 +36,15 @@ from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.portfolio.models import Program as ProgramRow
 from server.domain.project.models import Project as ProjectRow
 
-
-async def _by_id(info: Info, resource_type: str, model: Any, row_id: int | None,
-                 convert: Any) -> Any:
-    """A referenced object through the per-request loader, if the caller may read its type."""
-    if row_id is None:
-        return None
-    info.context.require("read", Resource(resource_type))
-    row = await info.context.loaders.by_id(model).load(row_id)
-    return convert(row) if row else None
+PORTFOLIO = Reference(PortfolioRow, "portfolio_id", "portfolio", Portfolio.from_row)
+PROGRAM = Reference(ProgramRow, "program_id", "program", Program.from_row)
+DEPARTMENT = Reference(DepartmentRow, "department_id", "department", Department.from_row)
+PROJECT_TYPE = Reference(ProjectTypeRow, "project_type_id", "reference_data", ProjectType.from_row)
+GOVERNANCE_TEMPLATE = Reference(GovernanceTemplateRow, "governance_template_id",
+                                "governance_template", GovernanceTemplate.from_row)
+MANAGER = Reference(PersonRow, "manager_id", "person", Person.from_row)
+SPONSOR = Reference(PersonRow, "sponsor_id", "person", Person.from_row)
+GATES = Children(PROJECT_GATES, ProjectGateRow.project_id)
 
 
 @strawberry.type(description="A project under PMO governance.")
@@ -84,52 +83,46 @@ class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
                         sponsor_id=self.row.sponsor_id,
                         portfolio_owner_id=portfolio.owner_id if portfolio else None)
 
-    @strawberry.field(description="The portfolio the project belongs to.")
+    @strawberry.field(description="The portfolio the project belongs to.",
+                      metadata=plan(PORTFOLIO))
     async def portfolio(self, info: Info) -> Portfolio | None:
-        info.context.require("read", Resource("portfolio"))
-        row = await self._portfolio_row(info)
-        return Portfolio.from_row(row) if row else None
+        return await PORTFOLIO.resolve(info, self.row)
 
-    @strawberry.field(description="The program the project belongs to, if any.")
+    @strawberry.field(description="The program the project belongs to, if any.",
+                      metadata=plan(PROGRAM))
     async def program(self, info: Info) -> Program | None:
-        return await _by_id(info, "program", ProgramRow, self.row.program_id, Program.from_row)
+        return await PROGRAM.resolve(info, self.row)
 
-    @strawberry.field(description="The owning department.")
+    @strawberry.field(description="The owning department.", metadata=plan(DEPARTMENT))
     async def department(self, info: Info) -> Department | None:
-        return await _by_id(info, "department", DepartmentRow, self.row.department_id,
-                            Department.from_row)
+        return await DEPARTMENT.resolve(info, self.row)
 
-    @strawberry.field(description="The kind of project (reference data).")
+    @strawberry.field(description="The kind of project (reference data).",
+                      metadata=plan(PROJECT_TYPE))
     async def project_type(self, info: Info) -> ProjectType | None:
-        return await _by_id(info, "reference_data", ProjectTypeRow, self.row.project_type_id,
-                            ProjectType.from_row)
+        return await PROJECT_TYPE.resolve(info, self.row)
 
-    @strawberry.field(description="The governance template whose gates the project follows.")
+    @strawberry.field(description="The governance template whose gates the project follows.",
+                      metadata=plan(GOVERNANCE_TEMPLATE))
     async def governance_template(self, info: Info) -> GovernanceTemplate | None:
-        return await _by_id(info, "governance_template", GovernanceTemplateRow,
-                            self.row.governance_template_id, GovernanceTemplate.from_row)
+        return await GOVERNANCE_TEMPLATE.resolve(info, self.row)
 
-    @strawberry.field(description="The project manager.")
+    @strawberry.field(description="The project manager.", metadata=plan(MANAGER))
     async def manager(self, info: Info) -> Person | None:
-        info.context.require("read", Resource("person"))
-        row = await info.context.loaders.by_id(PersonRow).load(self.row.manager_id)
-        return Person.from_row(row) if row else None
+        return await MANAGER.resolve(info, self.row)
 
-    @strawberry.field(description="The executive sponsor.")
+    @strawberry.field(description="The executive sponsor.", metadata=plan(SPONSOR))
     async def sponsor(self, info: Info) -> Person | None:
-        if self.row.sponsor_id is None:
-            return None
-        info.context.require("read", Resource("person"))
-        row = await info.context.loaders.by_id(PersonRow).load(self.row.sponsor_id)
-        return Person.from_row(row) if row else None
+        return await SPONSOR.resolve(info, self.row)
 
-    @strawberry.field(description="The project's stage gates (default: in sequence).")
+    @strawberry.field(description="The project's stage gates (default: in sequence).",
+                      metadata=plan(GATES))
     async def gates(self, info: Info, order_by: list[ProjectGateOrder] | None = None,
                     first: First = None, after: After = None,
                     last: Last = None, before: Before = None,
                     ) -> Connection[ProjectGate]:
-        return await child_connection(info, PROJECT_GATES, ProjectGateRow.project_id,
-                                      self.row.id, [], None, order_by, first, after, last, before)
+        return await GATES.resolve(info, self.row.id, None, order_by, first, after, last,
+                                   before)
 
     @strawberry.field(description="Whether the viewer may edit this project.")
     async def viewer_can_update(self, info: Info) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 
 from schema.context import Info
-from schema.listing import child_connection, filter_key
+from schema.listing import Children, plan
 from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.filters import (
     ASSUMPTIONS,
@@ -33,42 +33,48 @@ from server.domain.raid.models import Dependency as DependencyRow
 from server.domain.raid.models import Issue as IssueRow
 from server.domain.raid.models import Risk as RiskRow
 
+RISKS_OF_PROJECT = Children(RISKS, RiskRow.project_id, risk_conditions)
+ISSUES_OF_PROJECT = Children(ISSUES, IssueRow.project_id, issue_conditions)
+ASSUMPTIONS_OF_PROJECT = Children(ASSUMPTIONS, AssumptionRow.project_id, assumption_conditions)
+DEPENDENCIES_OF_PROJECT = Children(DEPENDENCIES, DependencyRow.from_project_id,
+                                   dependency_conditions)
+
 
 @strawberry.type
 class RaidProjectFields:
     row: strawberry.Private[Any]
 
-    @strawberry.field(description="The project's risks (default: highest score first).")
+    @strawberry.field(description="The project's risks (default: highest score first).",
+                      metadata=plan(RISKS_OF_PROJECT))
     async def risks(self, info: Info, filter: RiskFilterArg = None,
                     order_by: RiskOrderArg = None, first: First = None, after: After = None,
                     last: Last = None, before: Before = None) -> Connection[Risk]:
-        return await child_connection(info, RISKS, RiskRow.project_id, self.row.id,
-                                      risk_conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
+        return await RISKS_OF_PROJECT.resolve(info, self.row.id, filter, order_by, first, after,
+                                              last, before)
 
-    @strawberry.field(description="The project's issues (default: most severe first).")
+    @strawberry.field(description="The project's issues (default: most severe first).",
+                      metadata=plan(ISSUES_OF_PROJECT))
     async def issues(self, info: Info, filter: IssueFilterArg = None,
                      order_by: IssueOrderArg = None, first: First = None, after: After = None,
                      last: Last = None, before: Before = None) -> Connection[Issue]:
-        return await child_connection(info, ISSUES, IssueRow.project_id, self.row.id,
-                                      issue_conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
+        return await ISSUES_OF_PROJECT.resolve(info, self.row.id, filter, order_by, first, after,
+                                               last, before)
 
-    @strawberry.field(description="The project's assumptions (default: oldest first).")
+    @strawberry.field(description="The project's assumptions (default: oldest first).",
+                      metadata=plan(ASSUMPTIONS_OF_PROJECT))
     async def assumptions(self, info: Info, filter: AssumptionFilterArg = None,
                           order_by: AssumptionOrderArg = None, first: First = None,
                           after: After = None, last: Last = None,
                           before: Before = None) -> Connection[Assumption]:
-        return await child_connection(info, ASSUMPTIONS, AssumptionRow.project_id, self.row.id,
-                                      assumption_conditions(filter), filter_key(filter),
-                                      order_by, first, after, last, before)
+        return await ASSUMPTIONS_OF_PROJECT.resolve(info, self.row.id, filter, order_by,
+                                                    first, after, last, before)
 
     @strawberry.field(description="What the project depends on: other projects and external "
-                                  "parties (default: soonest needed first).")
+                                  "parties (default: soonest needed first).",
+                      metadata=plan(DEPENDENCIES_OF_PROJECT))
     async def dependencies(self, info: Info, filter: DependencyFilterArg = None,
                            order_by: DependencyOrderArg = None, first: First = None,
                            after: After = None, last: Last = None,
                            before: Before = None) -> Connection[Dependency]:
-        return await child_connection(info, DEPENDENCIES, DependencyRow.from_project_id,
-                                      self.row.id, dependency_conditions(filter),
-                                      filter_key(filter), order_by, first, after, last, before)
+        return await DEPENDENCIES_OF_PROJECT.resolve(info, self.row.id, filter, order_by,
+                                                     first, after, last, before)

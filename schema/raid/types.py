@@ -12,6 +12,7 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.enums import RiskResponse, RiskStatus
+from schema.listing import Reference, plan
 from server.domain import enums
 from server.domain.governance.models import RiskCategory as RiskCategoryRow
 from server.domain.organisation.models import Person as PersonRow
@@ -33,6 +34,28 @@ IssueSeverity = strawberry.enum(enums.IssueSeverity, description="How badly an i
 IssueStatus = strawberry.enum(enums.IssueStatus, description="Where an issue stands.")
 DependencyStatus = strawberry.enum(enums.DependencyStatus,
                                    description="Whether a dependency is on track.")
+
+
+def _project(row: ProjectRow) -> Project:
+    from schema.project.types import Project
+
+    return Project.from_row(row)
+
+
+def _person(row: PersonRow) -> Person:
+    from schema.organisation.types import Person
+
+    return Person.from_row(row)
+
+
+def project_of(fk: str = "project_id") -> Reference[Project]:
+    """The parent project a row names in ``fk``."""
+    return Reference(ProjectRow, fk, "project", _project)
+
+
+def person_of(fk: str) -> Reference[Person]:
+    """The person a row names in ``fk`` (owner, submitter, ...)."""
+    return Reference(PersonRow, fk, "person", _person)
 
 
 async def load_project(info: Info, project_id: int) -> Project | None:
@@ -81,6 +104,12 @@ class RiskCategory(relay.Node):
                    description=row.description, active=row.active)
 
 
+PROJECT = project_of()
+OWNER = person_of("owner_id")
+RISK_CATEGORY = Reference(RiskCategoryRow, "category_id", "reference_data",
+                          RiskCategory.from_row)
+
+
 @strawberry.type(description="A possible event that would hurt a project, scored 1-25.")
 class Risk(relay.Node):
     id: relay.NodeID[int]
@@ -98,21 +127,18 @@ class Risk(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[RiskRow]
 
-    @strawberry.field(description="The project the risk belongs to.")
+    @strawberry.field(description="The project the risk belongs to.", metadata=plan(PROJECT))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await PROJECT.resolve(info, self.row)
 
-    @strawberry.field(description="Who owns the response.")
+    @strawberry.field(description="Who owns the response.", metadata=plan(OWNER))
     async def owner(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.owner_id)
+        return await OWNER.resolve(info, self.row)
 
-    @strawberry.field(description="The kind of risk, from the PMO's reference data.")
+    @strawberry.field(description="The kind of risk, from the PMO's reference data.",
+                      metadata=plan(RISK_CATEGORY))
     async def category(self, info: Info) -> RiskCategory | None:
-        if self.row.category_id is None:
-            return None
-        info.context.require("read", Resource("reference_data"))
-        row = await info.context.loaders.by_id(RiskCategoryRow).load(self.row.category_id)
-        return RiskCategory.from_row(row) if row else None
+        return await RISK_CATEGORY.resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit, close or escalate this risk.")
     async def viewer_can_update(self, info: Info) -> bool:

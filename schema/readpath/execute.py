@@ -1,0 +1,337 @@
+"""Fetching planned levels with one statement each, shaping rows, and the executor hook."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from graphql import GraphQLObjectType
+from graphql.execution.executor import to_nodes
+from graphql.pyutils import Path
+from strawberry.relay import GlobalID
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.pagination import PageRequest, encode_cursor, make_page
+from schema.readpath.plan import (
+    CHILDREN,
+    COLUMN,
+    CONNECTION_TYPENAME,
+    CURSOR,
+    EDGE_TYPENAME,
+    EDGES,
+    GLOBAL_ID,
+    NODE,
+    NODES,
+    PAGE_INFO,
+    REFERENCE,
+    TOTAL_COUNT,
+    TYPENAME,
+    ConnectionPlan,
+    ObjectPlan,
+    Planner,
+    root_plan,
+)
+from schema.readpath.stats import ReadPathStats
+
+_NOT_PLANNED = object()
+
+
+class Partial:
+    """An object handed to graphql-core: ``done`` values are complete, ``pending`` ones still
+    need completing (an impure subtree), anything else runs its resolver on ``source()``."""
+
+    __slots__ = ("done", "pending", "_row", "_convert")
+
+    def __init__(self, done: dict[str, Any], pending: dict[str, Any], row: Any,
+                 convert: Any) -> None:
+        self.done = done
+        self.pending = pending
+        self._row = row
+        self._convert = convert
+
+    def source(self) -> Any:
+        return self._convert(self._row)
+
+
+def _global_id(type_name: str, row_id: int) -> str:
+    return str(GlobalID(type_name, str(row_id)))
+
+
+class _Fetcher:
+    """Runs a plan's statements on one connection and shapes the rows."""
+
+    def __init__(self, connection: Any, stats: ReadPathStats) -> None:
+        self._connection = connection
+        self._stats = stats
+
+    async def _rows(self, statement: Any) -> Sequence[Any]:
+        return (await self._connection.execute(statement)).all()
+
+    # --- connections ---------------------------------------------------------------------
+
+    async def root(self, plan: ConnectionPlan) -> Any:
+        request = plan.request
+        model = plan.model
+        statement = (sa.select(model.__table__, *request.ordering.computed())
+                     .where(*plan.where, *plan.cursor_where)
+                     .order_by(*request.ordering.order_by(reverse=request.backwards))
+                     .limit(request.limit + 1))
+        page = make_page(request, await self._rows(statement))
+        count = None
+        if plan.needs_count:
+            counted = sa.select(sa.func.count()).select_from(model).where(*plan.where)
+            count = int((await self._connection.execute(counted)).scalar_one())
+        values = await self._nodes(plan, page.rows)
+        return self._connection_value(plan, page, values, 0, len(page.rows), count)
+
+    async def children(self, plan: ConnectionPlan, parent_column: Any,
+                       parent_ids: list[int]) -> dict[int, Any]:
+        request = plan.request
+        model = plan.model
+        empty: dict[int, Any] = {}
+        if not parent_ids:
+            return empty
+        rank = sa.func.row_number().over(
+            partition_by=parent_column,
+            order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
+        inner = (sa.select(model.__table__, rank, *request.ordering.computed())
+                 .where(parent_column.in_(parent_ids), *plan.where, *plan.cursor_where)
+                 .subquery())
+        statement = (sa.select(inner).where(inner.c._rank <= request.limit + 1)
+                     .order_by(inner.c[parent_column.key], inner.c._rank))
+        grouped: dict[int, list[Any]] = {i: [] for i in parent_ids}
+        for row in await self._rows(statement):
+            grouped[getattr(row, parent_column.key)].append(row)
+        counts: dict[int, int] = {}
+        if plan.needs_count:
+            counted = (sa.select(parent_column, sa.func.count()).select_from(model)
+                       .where(parent_column.in_(parent_ids), *plan.where)
+                       .group_by(parent_column))
+            counts = {k: int(v) for k, v in (await self._rows(counted))}
+        pages = {i: make_page(request, grouped[i]) for i in parent_ids}
+        rows = [row for i in parent_ids for row in pages[i].rows]
+        values = await self._nodes(plan, rows)
+        out: dict[int, Any] = {}
+        start = 0
+        for i in parent_ids:
+            size = len(pages[i].rows)
+            out[i] = self._connection_value(plan, pages[i], values, start, start + size,
+                                            counts.get(i, 0) if plan.needs_count else None)
+            start += size
+        return out
+
+    async def _nodes(self, plan: ConnectionPlan, rows: list[Any]) -> dict[int, list[Any]]:
+        return {id(node): await self.objects(node, rows) for node in plan.node_plans}
+
+    def _connection_value(self, plan: ConnectionPlan, page: Any, values: dict[int, list[Any]],
+                          start: int, stop: int, count: int | None) -> Any:
+        rows = page.rows
+        request: PageRequest = plan.request
+        cursors = ([encode_cursor(request.ordering, row) for row in rows]
+                   if plan.needs_cursor else [])
+        done: dict[str, Any] = {}
+        pending: dict[str, Any] = {}
+        for key, kind, sub in plan.fields:
+            if kind == EDGES:
+                edges = [self._edge(sub, i, cursors, values, start) for i in range(len(rows))]
+                (done if sub.pure else pending)[key] = edges
+            elif kind == NODES:
+                (done if sub.pure else pending)[key] = values[id(sub)][start:stop]
+            elif kind == PAGE_INFO:
+                done[key] = _page_info(sub, page, cursors)
+            elif kind == TOTAL_COUNT:
+                done[key] = count
+            elif kind == CONNECTION_TYPENAME:
+                done[key] = sub
+        self._stats.compiled += len(done)
+        if plan.pure:
+            return done
+        return Partial(done, pending, None, None)
+
+    def _edge(self, plan: Any, i: int, cursors: list[str], values: dict[int, list[Any]],
+              start: int) -> Any:
+        done: dict[str, Any] = {}
+        pending: dict[str, Any] = {}
+        for key, kind, sub in plan.fields:
+            if kind == CURSOR:
+                done[key] = cursors[i]
+            elif kind == NODE:
+                (done if sub.pure else pending)[key] = values[id(sub)][start + i]
+            elif kind == EDGE_TYPENAME:
+                done[key] = sub
+        self._stats.compiled += len(done)
+        return done if plan.pure else Partial(done, pending, None, None)
+
+    # --- objects -------------------------------------------------------------------------
+
+    async def objects(self, plan: ObjectPlan, rows: Sequence[Any]) -> list[Any]:
+        """Each row shaped by ``plan``, its references and children fetched level by level."""
+        linked: dict[int, dict[Any, Any]] = {}
+        for field_plan in plan.fields:
+            if field_plan.kind == REFERENCE:
+                declared = field_plan.declaration
+                ids = list({getattr(row, declared.fk) for row in rows} - {None})
+                found: dict[Any, Any] = {}
+                if ids:
+                    model = declared.model
+                    targets = await self._rows(
+                        sa.select(model.__table__).where(model.id.in_(ids)))
+                    shaped = await self.objects(field_plan.child, targets)
+                    found = {row.id: value for row, value in zip(targets, shaped, strict=True)}
+                linked[id(field_plan)] = found
+            elif field_plan.kind == CHILDREN:
+                declared = field_plan.declaration
+                linked[id(field_plan)] = await self.children(
+                    field_plan.child, declared.parent_column, [row.id for row in rows])
+        return [self._shape(plan, row, linked) for row in rows]
+
+    def _shape(self, plan: ObjectPlan, row: Any, linked: dict[int, dict[Any, Any]]) -> Any:
+        done: dict[str, Any] = {}
+        pending: dict[str, Any] | None = None if plan.pure else {}
+        for field_plan in plan.fields:
+            kind = field_plan.kind
+            if kind == COLUMN:
+                value = getattr(row, field_plan.attr)
+                done[field_plan.key] = (None if value is None
+                                        else field_plan.serialize(value))  # type: ignore[misc]
+            elif kind == GLOBAL_ID:
+                done[field_plan.key] = _global_id(plan.type_name, row.id)
+            elif kind == TYPENAME:
+                done[field_plan.key] = field_plan.value
+            elif kind == REFERENCE:
+                value = linked[id(field_plan)].get(getattr(row, field_plan.declaration.fk))
+                if field_plan.child.pure or value is None:
+                    done[field_plan.key] = value
+                else:
+                    pending[field_plan.key] = value  # type: ignore[index]
+            elif kind == CHILDREN:
+                value = linked[id(field_plan)][row.id]
+                if field_plan.child.pure:
+                    done[field_plan.key] = value
+                else:
+                    pending[field_plan.key] = value  # type: ignore[index]
+        self._stats.compiled += len(done)
+        if pending is None:
+            return done
+        return Partial(done, pending, row, plan.convert)
+
+
+def _page_info(selected: list[tuple[str, str]], page: Any, cursors: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, name in selected:
+        if name == "hasNextPage":
+            out[key] = page.has_next
+        elif name == "hasPreviousPage":
+            out[key] = page.has_previous
+        elif name == "startCursor":
+            out[key] = cursors[0] if cursors else None
+        elif name == "endCursor":
+            out[key] = cursors[-1] if cursors else None
+        else:
+            out[key] = name.split(":", 1)[1]
+    return out
+
+
+class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, with declared root lists served by the compiled read path.
+
+    Set as the schema's ``execution_context_class``. A context whose ``compiled_reads`` is
+    false (``PMO_COMPILED_READS=0``) takes the standard path everywhere.
+    """
+
+    _planner: Planner | None = None
+    _stats: ReadPathStats | None = None
+
+    @property
+    def read_path_stats(self) -> ReadPathStats:
+        stats = self._stats
+        if stats is None:
+            stats = self._stats = getattr(self.context_value, "read_path_stats", None) \
+                or ReadPathStats()
+        return stats
+
+    def execute_field(self, parent_type: GraphQLObjectType, source: Any,
+                      field_details_list: Any, path: Path, position_context: Any) -> Any:
+        if type(source) is Partial:
+            key = path.key
+            done = source.done
+            if key in done:
+                return done[key]
+            pending = source.pending
+            if key in pending:
+                return self._complete(parent_type, field_details_list, path,
+                                      pending[key], position_context)
+            source = source.source()
+        elif (path.prev is None and parent_type is self.schema.query_type
+              and getattr(self.context_value, "compiled_reads", False)):
+            served = self._compiled_root(parent_type, field_details_list, path, position_context)
+            if served is not _NOT_PLANNED:
+                return served
+        self.read_path_stats.standard += 1
+        return super().execute_field(parent_type, source, field_details_list, path,
+                                     position_context)
+
+    def complete_object_value(self, return_type: GraphQLObjectType, field_details_list: Any,
+                              info: Any, path: Path, result: Any,
+                              position_context: Any) -> Any:
+        if type(result) is Partial:  # built for this very type: no is_type_of check
+            return self.collect_and_execute_subfields(return_type, field_details_list, path,
+                                                      result, position_context)
+        return super().complete_object_value(return_type, field_details_list, info, path,
+                                             result, position_context)
+
+    def _complete(self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path,
+                  value: Any, position_context: Any) -> Any:
+        """Complete a pending (impure) value as if a resolver had returned it."""
+        field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        return_type = field_def.type  # type: ignore[union-attr]
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list),  # type: ignore[arg-type]
+                                       parent_type, path)
+        try:
+            completed = self.complete_value(return_type, field_details_list, info, path, value,
+                                            position_context)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            async def await_completed() -> Any:
+                try:
+                    return await completed
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, return_type, field_details_list, path)
+                    return None
+            return await_completed()
+        return completed
+
+    def _compiled_root(self, parent_type: GraphQLObjectType, field_details_list: Any,
+                       path: Path, position_context: Any) -> Any:
+        field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        if field_def is None:
+            return _NOT_PLANNED
+        if self._planner is None:
+            self._planner = Planner(self)
+        plan = root_plan(self._planner, field_def, field_details_list)
+        if plan is None:
+            return _NOT_PLANNED
+        return self._run_root(plan, field_def, field_details_list, path, position_context)
+
+    async def _run_root(self, plan: ConnectionPlan, field_def: Any, field_details_list: Any,
+                        path: Path, position_context: Any) -> Any:
+        return_type = field_def.type
+        try:
+            engine = self.context_value.sessions.kw["bind"]
+            async with engine.connect() as connection:
+                value = await _Fetcher(connection, self.read_path_stats).root(plan)
+            if plan.pure:
+                return value
+            info = self.build_resolve_info(field_def, to_nodes(field_details_list),
+                                           self.schema.query_type, path)  # type: ignore[arg-type]
+            completed = self.complete_value(return_type, field_details_list, info, path, value,
+                                            position_context)
+            if self.is_awaitable(completed):
+                completed = await completed
+            return completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
