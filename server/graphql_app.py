@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +32,11 @@ class PmoGraphQL(GraphQL[Context, None]):
                        request=request, response=response, debug=state.settings.debug,
                        compiled_reads=state.settings.compiled_reads,
                        broadcast=state.broadcast)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: several times faster than json for a large page; the same JSON (UTF-8,
+        # compact). Our responses hold only str, int, float, bool, None, lists and dicts.
+        return orjson.dumps(data)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         """GraphQL over HTTP: ``application/graphql-response+json`` when the client asks for it,

@@ -15,9 +15,9 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.base import to_global_id
 from schema.context import Info
-from schema.listing import child_connection, filter_key
+from schema.listing import child_connection, filter_key, plan
 from schema.pagination import After, Before, Connection, First, Last
-from schema.raid.types import LazyPerson, load_person
+from schema.raid.types import LazyPerson, person_of
 from server.domain import enums
 from server.domain.audit.queries import resource_type_of
 from server.domain.collaboration.models import Comment as CommentRow
@@ -75,9 +75,9 @@ class Comment(relay.Node):
     def body(self) -> str | None:
         return None if self.row.deleted_at is not None else self.row.body
 
-    @strawberry.field(description="Who wrote it.")
+    @strawberry.field(description="Who wrote it.", metadata=plan(person_of("author_id")))
     async def author(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.author_id)
+        return await person_of("author_id").resolve(info, self.row)
 
     @strawberry.field(description="The people the comment mentions, in the order written; "
                                   "empty once the comment is deleted.")
@@ -145,9 +145,9 @@ class Notification(relay.Node):
     def entity_id(self) -> strawberry.ID | None:
         return entity_id(self.row.entity_type, self.row.entity_id)
 
-    @strawberry.field(description="Who it is for.")
+    @strawberry.field(description="Who it is for.", metadata=plan(person_of("recipient_id")))
     async def recipient(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.recipient_id)
+        return await person_of("recipient_id").resolve(info, self.row)
 
     @classmethod
     def policy_resource(cls, row: NotificationRow) -> Resource:
@@ -173,9 +173,9 @@ class NotificationPreference(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[PreferenceRow]
 
-    @strawberry.field(description="Whose preference it is.")
+    @strawberry.field(description="Whose preference it is.", metadata=plan(person_of("person_id")))
     async def person(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.person_id)
+        return await person_of("person_id").resolve(info, self.row)
 
     @classmethod
     def policy_resource(cls, row: PreferenceRow) -> Resource:

@@ -15,7 +15,7 @@ from policies.resources import Resource
 from schema.base import decode_id, to_global_id
 from schema.context import Info
 from schema.control.enums import AuditSource
-from schema.listing import ListSpec, as_utc, root_connection
+from schema.listing import ListSpec, as_utc, plan, root_connection
 from schema.pagination import (
     After,
     Before,
@@ -27,7 +27,7 @@ from schema.pagination import (
     SortField,
     bad_input,
 )
-from schema.raid.types import LazyPerson, load_person
+from schema.raid.types import LazyPerson, person_of
 from server.domain.audit import queries as audit_queries
 from server.domain.audit.models import AuditEvent as AuditEventRow
 
@@ -53,9 +53,10 @@ class AuditEvent(relay.Node):
     def entity_id(self) -> strawberry.ID:
         return to_global_id(self.row.entity_type, self.row.entity_id)
 
-    @strawberry.field(description="Who made the change (null for system changes).")
+    @strawberry.field(description="Who made the change (null for system changes).",
+                      metadata=plan(person_of("actor_id")))
     async def actor(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.actor_id)
+        return await person_of("actor_id").resolve(info, self.row)
 
     @strawberry.field(description="The changed fields as {field: {before, after}} (model field "
                                   "names); fields the viewer may not read are left out, and it "

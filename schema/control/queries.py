@@ -16,25 +16,29 @@ from schema.control.filters import (
     status_report_conditions,
 )
 from schema.control.types import ChangeRequest, StatusReport
-from schema.listing import root_connection
+from schema.listing import RootList, plan
 from schema.pagination import After, Before, Connection, First, Last
+
+STATUS_REPORTS_LIST = RootList(STATUS_REPORTS, status_report_conditions)
+CHANGE_REQUESTS_LIST = RootList(CHANGE_REQUESTS, change_request_conditions)
 
 
 @strawberry.type
 class ControlQueries:
-    @strawberry.field(description="Status reports across projects; at most 500 per page.")
+    @strawberry.field(description="Status reports across projects; at most 500 per page.",
+                      metadata=plan(STATUS_REPORTS_LIST))
     async def status_reports(self, info: Info, filter: StatusReportFilterArg = None,
                              order_by: StatusReportOrderArg = None, first: First = None,
                              after: After = None, last: Last = None, before: Before = None,
                              ) -> Connection[StatusReport]:
-        return await root_connection(info, STATUS_REPORTS, status_report_conditions(filter),
-                                     order_by, first, after, last, before)
+        return await STATUS_REPORTS_LIST.resolve(info, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="Change requests across projects (default: newest first); "
-                                  "at most 500 per page.")
+                                  "at most 500 per page.",
+                      metadata=plan(CHANGE_REQUESTS_LIST))
     async def change_requests(self, info: Info, filter: ChangeRequestFilterArg = None,
                               order_by: ChangeRequestOrderArg = None, first: First = None,
                               after: After = None, last: Last = None, before: Before = None,
                               ) -> Connection[ChangeRequest]:
-        return await root_connection(info, CHANGE_REQUESTS, change_request_conditions(filter),
-                                     order_by, first, after, last, before)
+        return await CHANGE_REQUESTS_LIST.resolve(info, filter, order_by, first, after, last,
+                                                  before)

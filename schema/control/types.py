@@ -11,7 +11,14 @@ from strawberry import relay
 from schema.context import Info
 from schema.control.enums import ChangeRequestStatus
 from schema.enums import Rag
-from schema.raid.types import LazyPerson, LazyProject, child_resource, load_person, load_project
+from schema.listing import plan
+from schema.raid.types import (
+    LazyPerson,
+    LazyProject,
+    child_resource,
+    person_of,
+    project_of,
+)
 from server.domain import enums
 from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow
@@ -32,13 +39,14 @@ class StatusReport(relay.Node):
     submitted_at: datetime | None = strawberry.field(description="When it was submitted (UTC).")
     row: strawberry.Private[StatusReportRow]
 
-    @strawberry.field(description="The project reported on.")
+    @strawberry.field(description="The project reported on.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who submitted it.")
+    @strawberry.field(description="Who submitted it.", metadata=plan(person_of("submitted_by_id")))
     async def submitted_by(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.submitted_by_id)
+        return await person_of("submitted_by_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this report now: the policies "
                                   "allow it and it is not yet submitted (submitted reports "
@@ -77,17 +85,20 @@ class ChangeRequest(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[ChangeRequestRow]
 
-    @strawberry.field(description="The project the change applies to.")
+    @strawberry.field(description="The project the change applies to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who drafted the request.")
+    @strawberry.field(description="Who drafted the request.",
+                      metadata=plan(person_of("requested_by_id")))
     async def requested_by(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.requested_by_id)
+        return await person_of("requested_by_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who approved or rejected it.")
+    @strawberry.field(description="Who approved or rejected it.",
+                      metadata=plan(person_of("decided_by_id")))
     async def decided_by(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.decided_by_id)
+        return await person_of("decided_by_id").resolve(info, self.row)
 
     async def _may(self, info: Info, action: str, status: enums.ChangeRequestStatus) -> bool:
         if self.row.status != status:

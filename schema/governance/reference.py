@@ -12,7 +12,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import EvmMetric
-from schema.listing import ListSpec, root_connection, search, since
+from schema.listing import ListSpec, plan, root_connection, search, since
 from schema.pagination import (
     After,
     Before,
@@ -23,7 +23,7 @@ from schema.pagination import (
     OrderSpec,
     SortField,
 )
-from schema.raid.types import LazyPerson, load_person
+from schema.raid.types import LazyPerson, person_of
 from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
 from server.domain.governance.models import ProjectType as ProjectTypeRow
 from server.domain.governance.models import RagThreshold as RagThresholdRow
@@ -81,9 +81,9 @@ class ProjectChecklistItem(relay.Node):
     evidence_url: str | None = strawberry.field(description="Link to the evidence.")
     row: strawberry.Private[ChecklistItemRow]
 
-    @strawberry.field(description="Who ticked it off.")
+    @strawberry.field(description="Who ticked it off.", metadata=plan(person_of("done_by_id")))
     async def done_by(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.done_by_id)
+        return await person_of("done_by_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: ChecklistItemRow) -> ProjectChecklistItem:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -11,9 +12,14 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.enums import ApproverRole, GateDecision, GateStatus
-from schema.listing import child_connection
+from schema.listing import Children, plan
 from schema.pagination import After, Before, Connection, First, Last
-from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from schema.raid.types import (
+    LazyPerson,
+    LazyProject,
+    person_of,
+    project_of,
+)
 from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
 from server.domain.governance.models import ProjectGate as ProjectGateRow
 
@@ -21,6 +27,13 @@ if TYPE_CHECKING:
     from schema.governance.reference import ProjectChecklistItem
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
+
+
+@cache  # built on first use: the checklist item type imports this module
+def _checklist() -> Children[Any]:
+    from schema.governance.reference import CHECKLIST_ITEMS
+
+    return Children(CHECKLIST_ITEMS, ChecklistItemRow.project_gate_id)
 
 
 @strawberry.type(description="A stage gate of a project, copied from its governance template.")
@@ -37,13 +50,14 @@ class ProjectGate(relay.Node):
     note: str | None = strawberry.field(description="The decision note.")
     row: strawberry.Private[ProjectGateRow]
 
-    @strawberry.field(description="The project the gate belongs to.")
+    @strawberry.field(description="The project the gate belongs to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who decided it.")
+    @strawberry.field(description="Who decided it.", metadata=plan(person_of("decided_by_id")))
     async def decided_by(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.decided_by_id)
+        return await person_of("decided_by_id").resolve(info, self.row)
 
     async def _resource(self, info: Info) -> Resource:
         loaders = info.context.loaders
@@ -56,15 +70,13 @@ class ProjectGate(relay.Node):
                         portfolio_owner_id=portfolio.owner_id if portfolio else None,
                         approver_role=self.row.approver_role.value)
 
-    @strawberry.field(description="The gate's checklist, in order.")
+    @strawberry.field(description="The gate's checklist, in order.", metadata=plan(_checklist))
     async def checklist(self, info: Info, first: First = None, after: After = None,
                         last: Last = None, before: Before = None,
                         ) -> Connection[Annotated[ProjectChecklistItem,
                                                   strawberry.lazy("schema.governance.reference")]]:
-        from schema.governance.reference import CHECKLIST_ITEMS
-
-        return await child_connection(info, CHECKLIST_ITEMS, ChecklistItemRow.project_gate_id,
-                                      self.row.id, [], None, None, first, after, last, before)
+        return await _checklist().resolve(info, self.row.id, None, None, first, after, last,
+                                          before)
 
     @strawberry.field(description="Whether the viewer may submit this gate for decision.")
     async def viewer_can_submit(self, info: Info) -> bool:

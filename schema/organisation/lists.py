@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
-from policies.resources import Resource
 from schema.context import Info
-from schema.listing import ListSpec, ids_of, search, since
+from schema.listing import ListSpec, Reference, ids_of, plan, search, since
 from schema.organisation.types import Person
 from schema.pagination import OrderDirection, OrderSpec, SortField
 from schema.portfolio.types import Portfolio
-from schema.raid.types import LazyPerson, load_person
+from schema.raid.types import LazyPerson, person_of
 from server.domain.organisation.models import Department as DepartmentRow
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.portfolio.models import Program as ProgramRow
+
+
+@cache  # the Department type is defined below
+def _parent_department() -> Reference[Department]:
+    return Reference(DepartmentRow, "parent_id", "department", Department.from_row)
 
 
 @strawberry.type(description="An organisational unit; departments nest.")
@@ -30,17 +35,17 @@ class Department(relay.Node):
     name: str = strawberry.field(description="Display name.")
     row: strawberry.Private[DepartmentRow]
 
-    @strawberry.field(description="The department this one belongs to.")
+    @strawberry.field(description="The department this one belongs to.",
+                      metadata=plan(_parent_department))
     async def parent(self, info: Info) -> Department | None:
-        if self.row.parent_id is None:
-            return None
-        info.context.require("read", Resource("department"))
-        row = await info.context.loaders.by_id(DepartmentRow).load(self.row.parent_id)
-        return Department.from_row(row) if row else None
+        return await _parent_department().resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: DepartmentRow) -> Department:
         return cls(id=row.id, code=row.code, name=row.name, row=row)  # type: ignore[arg-type]
+
+
+PROGRAM_PORTFOLIO = Reference(PortfolioRow, "portfolio_id", "portfolio", Portfolio.from_row)
 
 
 @strawberry.type(description="Related projects inside a portfolio, coordinated by a manager.")
@@ -51,15 +56,14 @@ class Program(relay.Node):
     description: str | None = strawberry.field(description="What the program is for.")
     row: strawberry.Private[ProgramRow]
 
-    @strawberry.field(description="The portfolio the program belongs to.")
+    @strawberry.field(description="The portfolio the program belongs to.",
+                      metadata=plan(PROGRAM_PORTFOLIO))
     async def portfolio(self, info: Info) -> Portfolio | None:
-        info.context.require("read", Resource("portfolio"))
-        row = await info.context.loaders.by_id(PortfolioRow).load(self.row.portfolio_id)
-        return Portfolio.from_row(row) if row else None
+        return await PROGRAM_PORTFOLIO.resolve(info, self.row)
 
-    @strawberry.field(description="The program manager.")
+    @strawberry.field(description="The program manager.", metadata=plan(person_of("manager_id")))
     async def manager(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.manager_id)
+        return await person_of("manager_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: ProgramRow) -> Program:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
-from schema.listing import root_connection
+from schema.listing import RootList, plan
 from schema.organisation.lists import (
     DEPARTMENTS,
     PEOPLE,
@@ -30,38 +30,43 @@ from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
 from schema.portfolio.types import Portfolio
 
+PEOPLE_LIST = RootList(PEOPLE, person_conditions)
+DEPARTMENTS_LIST = RootList(DEPARTMENTS, department_conditions)
+PORTFOLIOS_LIST = RootList(PORTFOLIOS, portfolio_conditions)
+PROGRAMS_LIST = RootList(PROGRAMS, program_conditions)
+
 
 @strawberry.type
 class OrganisationQueries:
-    @strawberry.field(description="People; at most 500 per page.")
+    @strawberry.field(description="People; at most 500 per page.",
+                      metadata=plan(PEOPLE_LIST))
     async def people(self, info: Info, filter: PersonFilter | None = None,
                      order_by: list[PersonOrder] | None = None, first: First = None,
                      after: After = None, last: Last = None,
                      before: Before = None) -> Connection[Person]:
-        return await root_connection(info, PEOPLE, person_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await PEOPLE_LIST.resolve(info, filter, order_by, first, after, last, before)
 
-    @strawberry.field(description="Departments; at most 500 per page.")
+    @strawberry.field(description="Departments; at most 500 per page.",
+                      metadata=plan(DEPARTMENTS_LIST))
     async def departments(self, info: Info, filter: DepartmentFilter | None = None,
                           order_by: list[DepartmentOrder] | None = None,
                           first: First = None, after: After = None,
                           last: Last = None, before: Before = None,
                           ) -> Connection[Department]:
-        return await root_connection(info, DEPARTMENTS, department_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await DEPARTMENTS_LIST.resolve(info, filter, order_by, first, after, last, before)
 
-    @strawberry.field(description="Portfolios; at most 500 per page.")
+    @strawberry.field(description="Portfolios; at most 500 per page.",
+                      metadata=plan(PORTFOLIOS_LIST))
     async def portfolios(self, info: Info, filter: PortfolioFilter | None = None,
                          order_by: list[PortfolioOrder] | None = None, first: First = None,
                          after: After = None, last: Last = None,
                          before: Before = None) -> Connection[Portfolio]:
-        return await root_connection(info, PORTFOLIOS, portfolio_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await PORTFOLIOS_LIST.resolve(info, filter, order_by, first, after, last, before)
 
-    @strawberry.field(description="Programs; at most 500 per page.")
+    @strawberry.field(description="Programs; at most 500 per page.",
+                      metadata=plan(PROGRAMS_LIST))
     async def programs(self, info: Info, filter: ProgramFilter | None = None,
                        order_by: list[ProgramOrder] | None = None, first: First = None,
                        after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Program]:
-        return await root_connection(info, PROGRAMS, program_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await PROGRAMS_LIST.resolve(info, filter, order_by, first, after, last, before)

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 
 from schema.context import Info
 from schema.enums import Engagement, ProjectStatus, Rag
-from schema.listing import ListSpec, between, child_connection, filter_key
+from schema.listing import Children, ListSpec, between, child_connection, filter_key, plan
 from schema.pagination import (
     After,
     Before,
@@ -24,7 +24,12 @@ from schema.pagination import (
     OrderSpec,
     SortField,
 )
-from schema.raid.types import LazyPerson, LazyProject, load_person, load_project
+from schema.raid.types import (
+    LazyPerson,
+    LazyProject,
+    person_of,
+    project_of,
+)
 from server.domain.audit.models import ProjectSnapshot as SnapshotRow
 from server.domain.collaboration.models import Stakeholder as StakeholderRow
 from server.domain.project.models import ProjectBaseline as BaselineRow
@@ -44,9 +49,9 @@ class ProjectBaseline(relay.Node):
                                                     "[{milestone_id, name, date}].")
     row: strawberry.Private[BaselineRow]
 
-    @strawberry.field(description="The project.")
+    @strawberry.field(description="The project.", metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: BaselineRow) -> ProjectBaseline:
@@ -70,9 +75,9 @@ class ProjectSnapshot(relay.Node):
     open_issues: int = strawberry.field(description="Open issues that day.")
     row: strawberry.Private[SnapshotRow]
 
-    @strawberry.field(description="The project.")
+    @strawberry.field(description="The project.", metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: SnapshotRow) -> ProjectSnapshot:
@@ -95,13 +100,14 @@ class Stakeholder(relay.Node):
     notes: str | None = strawberry.field(description="Notes on how to engage them.")
     row: strawberry.Private[StakeholderRow]
 
-    @strawberry.field(description="The person, when the stakeholder works here.")
+    @strawberry.field(description="The person, when the stakeholder works here.",
+                      metadata=plan(person_of("person_id")))
     async def person(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.person_id)
+        return await person_of("person_id").resolve(info, self.row)
 
-    @strawberry.field(description="The project.")
+    @strawberry.field(description="The project.", metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: StakeholderRow) -> Stakeholder:
@@ -166,16 +172,21 @@ STAKEHOLDERS = ListSpec(StakeholderRow, "stakeholder", OrderSpec({
 }, default=[("INFLUENCE", True)]), Stakeholder.from_row)
 
 
+PROJECT_BASELINES = Children(BASELINES, BaselineRow.project_id)
+PROJECT_STAKEHOLDERS = Children(STAKEHOLDERS, StakeholderRow.project_id)
+
+
 @strawberry.type
 class HistoryProjectFields:
     row: strawberry.Private[Any]
 
-    @strawberry.field(description="The project's numbered baselines (default: 1, 2, ...).")
+    @strawberry.field(description="The project's numbered baselines (default: 1, 2, ...).",
+                      metadata=plan(PROJECT_BASELINES))
     async def baselines(self, info: Info, order_by: list[ProjectBaselineOrder] | None = None,
                         first: First = None, after: After = None, last: Last = None,
                         before: Before = None) -> Connection[ProjectBaseline]:
-        return await child_connection(info, BASELINES, BaselineRow.project_id, self.row.id, [],
-                                      None, order_by, first, after, last, before)
+        return await PROJECT_BASELINES.resolve(info, self.row.id, None, order_by, first, after,
+                                               last, before)
 
     @strawberry.field(description="Daily snapshots for trends (default: oldest first).")
     async def snapshots(self, info: Info,
@@ -189,11 +200,11 @@ class HistoryProjectFields:
                                       where, filter_key((taken_from, taken_to)), order_by,
                                       first, after, last, before)
 
-    @strawberry.field(description="The project's stakeholders (default: most influential first).")
+    @strawberry.field(description="The project's stakeholders (default: most influential first).",
+                      metadata=plan(PROJECT_STAKEHOLDERS))
     async def stakeholders(self, info: Info,
                            order_by: list[StakeholderOrder] | None = None,
                            first: First = None, after: After = None, last: Last = None,
                            before: Before = None) -> Connection[Stakeholder]:
-        return await child_connection(info, STAKEHOLDERS, StakeholderRow.project_id,
-                                      self.row.id, [], None, order_by, first, after, last,
-                                      before)
+        return await PROJECT_STAKEHOLDERS.resolve(info, self.row.id, None, order_by, first, after,
+                                                  last, before)

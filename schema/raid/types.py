@@ -4,6 +4,7 @@ children use to reach their project and people."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -48,11 +49,13 @@ def _person(row: PersonRow) -> Person:
     return Person.from_row(row)
 
 
+@cache  # one declaration per column, shared by the field's metadata and its resolver
 def project_of(fk: str = "project_id") -> Reference[Project]:
     """The parent project a row names in ``fk``."""
     return Reference(ProjectRow, fk, "project", _project)
 
 
+@cache
 def person_of(fk: str) -> Reference[Person]:
     """The person a row names in ``fk`` (owner, submitter, ...)."""
     return Reference(PersonRow, fk, "person", _person)
@@ -176,13 +179,14 @@ class Issue(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[IssueRow]
 
-    @strawberry.field(description="The project the issue belongs to.")
+    @strawberry.field(description="The project the issue belongs to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who is resolving it.")
+    @strawberry.field(description="Who is resolving it.", metadata=plan(person_of("owner_id")))
     async def owner(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.owner_id)
+        return await person_of("owner_id").resolve(info, self.row)
 
     @strawberry.field(description="The risk this issue was escalated from, if any.")
     async def source_risk(self, info: Info) -> Risk | None:
@@ -219,9 +223,10 @@ class Assumption(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[AssumptionRow]
 
-    @strawberry.field(description="The project the assumption belongs to.")
+    @strawberry.field(description="The project the assumption belongs to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this assumption.")
     async def viewer_can_update(self, info: Info) -> bool:
@@ -252,9 +257,10 @@ class Dependency(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[DependencyRow]
 
-    @strawberry.field(description="The project that depends.")
+    @strawberry.field(description="The project that depends.",
+                      metadata=plan(project_of("from_project_id")))
     async def from_project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.from_project_id)
+        return await project_of("from_project_id").resolve(info, self.row)
 
     @strawberry.field(description="The project depended on (null when it is external).")
     async def to_project(self, info: Info) -> LazyProject | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,10 +10,14 @@ import sqlalchemy as sa
 from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
+from sqlalchemy.dialects.postgresql import ARRAY
 from strawberry.relay import GlobalID
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from policies.resources import Resource
+from schema.base import decode_id
 from schema.pagination import PageRequest, encode_cursor, make_page
+from schema.readpath.plain import _Irregular, plain_completion
 from schema.readpath.plan import (
     CHILDREN,
     COLUMN,
@@ -58,12 +63,30 @@ def _global_id(type_name: str, row_id: int) -> str:
     return str(GlobalID(type_name, str(row_id)))
 
 
+def _columns(model: Any, needed: frozenset[str] | None) -> list[Any]:
+    """The table, or only the columns a pure plan reads (fewer values to decode)."""
+    table = model.__table__
+    if needed is None:
+        return [table]
+    return [column for column in table.columns if column.key in needed]
+
+
+def _among(column: Any, ids: list[int], dialect: str) -> Any:
+    """``column`` is one of ``ids``, as ONE bound parameter: an expanding ``IN`` renders a
+    parameter per id on every execution, which costs more than the query at 500 parents."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.Integer)))
+    values = sa.func.json_each(sa.bindparam(None, json.dumps(ids))).table_valued("value")
+    return column.in_(sa.select(values.c.value))
+
+
 class _Fetcher:
     """Runs a plan's statements on one connection and shapes the rows."""
 
     def __init__(self, connection: Any, stats: ReadPathStats) -> None:
         self._connection = connection
         self._stats = stats
+        self._dialect = connection.dialect.name
 
     async def _rows(self, statement: Any) -> Sequence[Any]:
         return (await self._connection.execute(statement)).all()
@@ -73,7 +96,7 @@ class _Fetcher:
     async def root(self, plan: ConnectionPlan) -> Any:
         request = plan.request
         model = plan.model
-        statement = (sa.select(model.__table__, *request.ordering.computed())
+        statement = (sa.select(*_columns(model, plan.needed()), *request.ordering.computed())
                      .where(*plan.where, *plan.cursor_where)
                      .order_by(*request.ordering.order_by(reverse=request.backwards))
                      .limit(request.limit + 1))
@@ -95,8 +118,10 @@ class _Fetcher:
         rank = sa.func.row_number().over(
             partition_by=parent_column,
             order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
-        inner = (sa.select(model.__table__, rank, *request.ordering.computed())
-                 .where(parent_column.in_(parent_ids), *plan.where, *plan.cursor_where)
+        columns = _columns(model, plan.needed(parent_column.key))
+        inner = (sa.select(*columns, rank, *request.ordering.computed())
+                 .where(_among(parent_column, parent_ids, self._dialect), *plan.where,
+                        *plan.cursor_where)
                  .subquery())
         statement = (sa.select(inner).where(inner.c._rank <= request.limit + 1)
                      .order_by(inner.c[parent_column.key], inner.c._rank))
@@ -106,7 +131,7 @@ class _Fetcher:
         counts: dict[int, int] = {}
         if plan.needs_count:
             counted = (sa.select(parent_column, sa.func.count()).select_from(model)
-                       .where(parent_column.in_(parent_ids), *plan.where)
+                       .where(_among(parent_column, parent_ids, self._dialect), *plan.where)
                        .group_by(parent_column))
             counts = {k: int(v) for k, v in (await self._rows(counted))}
         pages = {i: make_page(request, grouped[i]) for i in parent_ids}
@@ -165,6 +190,13 @@ class _Fetcher:
 
     # --- objects -------------------------------------------------------------------------
 
+    async def by_ids(self, plan: ObjectPlan, ids: list[int]) -> list[Any]:
+        """The rows with these ids (those that exist), shaped by ``plan``."""
+        model = plan.model
+        rows = await self._rows(sa.select(*_columns(model, plan.needed))
+                                .where(_among(model.id, ids, self._dialect)))
+        return await self.objects(plan, rows)
+
     async def objects(self, plan: ObjectPlan, rows: Sequence[Any]) -> list[Any]:
         """Each row shaped by ``plan``, its references and children fetched level by level."""
         linked: dict[int, dict[Any, Any]] = {}
@@ -176,7 +208,8 @@ class _Fetcher:
                 if ids:
                     model = declared.model
                     targets = await self._rows(
-                        sa.select(model.__table__).where(model.id.in_(ids)))
+                        sa.select(*_columns(model, field_plan.child.needed))
+                        .where(_among(model.id, ids, self._dialect)))
                     shaped = await self.objects(field_plan.child, targets)
                     found = {row.id: value for row, value in zip(targets, shaped, strict=True)}
                 linked[id(field_plan)] = found
@@ -193,8 +226,9 @@ class _Fetcher:
             kind = field_plan.kind
             if kind == COLUMN:
                 value = getattr(row, field_plan.attr)
-                done[field_plan.key] = (None if value is None
-                                        else field_plan.serialize(value))  # type: ignore[misc]
+                serialize = field_plan.serialize
+                done[field_plan.key] = (value if value is None or serialize is None
+                                        else serialize(value))
             elif kind == GLOBAL_ID:
                 done[field_plan.key] = _global_id(plan.type_name, row.id)
             elif kind == TYPENAME:
@@ -242,6 +276,7 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
 
     _planner: Planner | None = None
     _stats: ReadPathStats | None = None
+    _plain_plans: dict[Any, Any] | None = None
 
     @property
     def read_path_stats(self) -> ReadPathStats:
@@ -271,6 +306,28 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
         self.read_path_stats.standard += 1
         return super().execute_field(parent_type, source, field_details_list, path,
                                      position_context)
+
+    def complete_value(self, return_type: Any, field_details_list: Any, info: Any, path: Path,
+                       result: Any, position_context: Any) -> Any:
+        if (result is not None and type(result) is not Partial
+                and getattr(self.context_value, "compiled_reads", False)):
+            key = (return_type, id(field_details_list))
+            plans = self._plain_plans
+            if plans is None:
+                plans = self._plain_plans = {}
+            complete = plans.get(key, _NOT_PLANNED)
+            if complete is _NOT_PLANNED:
+                complete = plans[key] = plain_completion(self, return_type, field_details_list)
+            if complete is not None:
+                try:
+                    value = complete(result)
+                except _Irregular:
+                    pass  # a null where none may be: the standard completion reports it
+                else:
+                    self.read_path_stats.compiled += 1
+                    return value
+        return super().complete_value(return_type, field_details_list, info, path, result,
+                                      position_context)
 
     def complete_object_value(self, return_type: GraphQLObjectType, field_details_list: Any,
                               info: Any, path: Path, result: Any,
@@ -311,10 +368,65 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
             return _NOT_PLANNED
         if self._planner is None:
             self._planner = Planner(self)
+        if field_def.type is self._node_interface:
+            return self._compiled_node(field_def, field_details_list, path, position_context)
         plan = root_plan(self._planner, field_def, field_details_list)
         if plan is None:
             return _NOT_PLANNED
         return self._run_root(plan, field_def, field_details_list, path, position_context)
+
+    @property
+    def _node_interface(self) -> Any:
+        return self.schema.get_type("Node")
+
+    def _compiled_node(self, field_def: Any, field_details_list: Any, path: Path,
+                       position_context: Any) -> Any:
+        """``node(id:)`` for a type read by plain type-level rules: the object planned on its
+        concrete type (the fragments that apply to it) and fetched by id."""
+        from schema.node import NODE_TYPES
+
+        planner = self._planner
+        assert planner is not None
+        try:
+            arguments = planner.arguments(field_def, field_details_list[0])
+        except Exception:
+            return _NOT_PLANNED
+        decoded = decode_id(str(arguments.get("id")))
+        if decoded is None or decoded[0] not in NODE_TYPES:
+            return _NOT_PLANNED
+        type_name, row_id = decoded
+        graphql_type, model, resource_type = NODE_TYPES[type_name]
+        object_type = self.schema.get_type(type_name)
+        if (getattr(graphql_type, "policy_resource", None) is not None
+                or not isinstance(object_type, GraphQLObjectType)
+                or not self.context_value.can("read", Resource(resource_type, id=row_id))):
+            return _NOT_PLANNED
+        plan = planner.object_plan(object_type, field_details_list, model, graphql_type.from_row)
+        return self._run_node(plan, row_id, object_type, field_def, field_details_list, path,
+                              position_context)
+
+    async def _run_node(self, plan: ObjectPlan, row_id: int, object_type: GraphQLObjectType,
+                        field_def: Any, field_details_list: Any, path: Path,
+                        position_context: Any) -> Any:
+        try:
+            engine = self.context_value.sessions.kw["bind"]
+            async with engine.connect() as connection:
+                values = await _Fetcher(connection, self.read_path_stats).by_ids(plan, [row_id])
+            if not values:
+                return None
+            value = values[0]
+            if plan.pure:
+                return value
+            info = self.build_resolve_info(field_def, to_nodes(field_details_list),
+                                           self.schema.query_type, path)  # type: ignore[arg-type]
+            completed = self.complete_object_value(object_type, field_details_list, info, path,
+                                                   value, position_context)
+            if self.is_awaitable(completed):
+                completed = await completed
+            return completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
+            return None
 
     async def _run_root(self, plan: ConnectionPlan, field_def: Any, field_details_list: Any,
                         path: Path, position_context: Any) -> Any:

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLError,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -59,6 +61,8 @@ class ObjectPlan:
     convert: Callable[[Any], Any]
     fields: list[FieldPlan]
     pure: bool  # every field, all the way down, is served here
+    # The columns the fields read (None: every column, for resolvers on a Partial's source).
+    needed: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -80,6 +84,18 @@ class ConnectionPlan:
     needs_cursor: bool = False
     needs_count: bool = False
     pure: bool = True
+
+    def needed(self, *extra: str) -> frozenset[str] | None:
+        """The columns the page must read: the nodes', the sort keys and ``extra``."""
+        names: set[str] = {"id", *extra}
+        for node in self.node_plans:
+            if node.needed is None:
+                return None
+            names |= node.needed
+        for sort_field, _desc in self.request.ordering.fields:
+            if not sort_field.computed:
+                names.add(sort_field.column.key)
+        return frozenset(names)
 
 
 def declaration_of(graphql_field: GraphQLField) -> Any:
@@ -149,7 +165,11 @@ class Planner:
             plans.append(plan)
             if plan.kind == FALLBACK or (plan.child is not None and not plan.child.pure):
                 pure = False
-        return ObjectPlan(object_type.name, model, convert, plans, pure)
+        needed = None
+        if pure:
+            needed = frozenset({"id", *(p.attr for p in plans if p.kind == COLUMN),
+                                *(p.declaration.fk for p in plans if p.kind == REFERENCE)})
+        return ObjectPlan(object_type.name, model, convert, plans, pure, needed)
 
     def _field_plan(self, key: str, name: str, graphql_field: GraphQLField,
                     details: FieldDetailsList, columns: Any, is_node: bool) -> FieldPlan:
@@ -177,7 +197,7 @@ class Planner:
         leaf = get_nullable_type(graphql_field.type)
         if attr not in columns or not is_leaf_type(leaf):
             return FieldPlan(key, FALLBACK)
-        return FieldPlan(key, COLUMN, attr=attr, serialize=leaf.serialize)  # type: ignore[union-attr]
+        return FieldPlan(key, COLUMN, attr=attr, serialize=_serializer(leaf, columns[attr]))
 
     # --- connections ---------------------------------------------------------------------
 
@@ -256,6 +276,23 @@ class Planner:
                 fields.append((key, NODE, node))
                 pure = pure and node.pure
         return EdgePlan(fields, pure)
+
+
+def _python_type(column: Any) -> type | None:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return None
+
+
+def _serializer(leaf: Any, column: Any) -> Callable[[Any], Any] | None:
+    """The leaf type's serializer; None where it would return a column's value unchanged
+    (a text column as String, a boolean column as Boolean), to skip a call per value."""
+    python_type = _python_type(column)
+    if (leaf is GraphQLString and python_type is str) or (
+            leaf is GraphQLBoolean and python_type is bool):
+        return None
+    return leaf.serialize  # type: ignore[no-any-return]
 
 
 def root_plan(planner: Planner, graphql_field: GraphQLField,

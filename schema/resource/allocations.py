@@ -11,9 +11,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from schema.context import Info
-from schema.listing import ListSpec, ids_of, since
+from schema.listing import ListSpec, ids_of, plan, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyPerson, LazyProject, child_resource, load_person, load_project
+from schema.raid.types import (
+    LazyPerson,
+    LazyProject,
+    child_resource,
+    person_of,
+    project_of,
+)
 from server.domain.resource.models import Allocation as AllocationRow
 
 
@@ -29,13 +35,14 @@ class Allocation(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[AllocationRow]
 
-    @strawberry.field(description="The person allocated.")
+    @strawberry.field(description="The person allocated.", metadata=plan(person_of("person_id")))
     async def person(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.person_id)
+        return await person_of("person_id").resolve(info, self.row)
 
-    @strawberry.field(description="The project the person is allocated to.")
+    @strawberry.field(description="The project the person is allocated to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this allocation.")
     async def viewer_can_update(self, info: Info) -> bool:

@@ -12,9 +12,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from schema.context import Info
-from schema.listing import ListSpec, between, ids_of, search, since
+from schema.listing import ListSpec, between, ids_of, plan, search, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyPerson, LazyProject, child_resource, load_person, load_project
+from schema.raid.types import (
+    LazyPerson,
+    LazyProject,
+    child_resource,
+    person_of,
+    project_of,
+)
 from server.domain.resource.models import Benefit as BenefitRow
 
 
@@ -31,13 +37,15 @@ class Benefit(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[BenefitRow]
 
-    @strawberry.field(description="The project that should realise the benefit.")
+    @strawberry.field(description="The project that should realise the benefit.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
-    @strawberry.field(description="Who is accountable for realising it.")
+    @strawberry.field(description="Who is accountable for realising it.",
+                      metadata=plan(person_of("owner_id")))
     async def owner(self, info: Info) -> LazyPerson | None:
-        return await load_person(info, self.row.owner_id)
+        return await person_of("owner_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this benefit.")
     async def viewer_can_update(self, info: Info) -> bool:

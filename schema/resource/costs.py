@@ -12,9 +12,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from schema.context import Info
-from schema.listing import ListSpec, between, ids_of, one_of, since
+from schema.listing import ListSpec, between, ids_of, one_of, plan, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyProject, child_resource, load_project
+from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain import enums
 from server.domain.project.models import CostEntry as CostEntryRow
 
@@ -33,9 +33,10 @@ class CostEntry(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[CostEntryRow]
 
-    @strawberry.field(description="The project that incurred the cost.")
+    @strawberry.field(description="The project that incurred the cost.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may correct this cost entry.")
     async def viewer_can_update(self, info: Info) -> bool:

@@ -12,9 +12,9 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.enums import MilestoneStatus
-from schema.listing import ListSpec, between, one_of, since
+from schema.listing import ListSpec, between, one_of, plan, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyProject, child_resource, load_project
+from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain.project.models import Milestone as MilestoneRow
 
 
@@ -36,9 +36,10 @@ class Milestone(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[MilestoneRow]
 
-    @strawberry.field(description="The project the milestone belongs to.")
+    @strawberry.field(description="The project the milestone belongs to.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this milestone.")
     async def viewer_can_update(self, info: Info) -> bool:

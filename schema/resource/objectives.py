@@ -14,9 +14,9 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
-from schema.listing import ListSpec, search, since
+from schema.listing import ListSpec, plan, search, since
 from schema.pagination import OrderDirection, OrderSpec, SortField
-from schema.raid.types import LazyProject, load_project
+from schema.raid.types import LazyProject, project_of
 from server.domain.organisation.models import StrategicObjective as StrategicObjectiveRow
 from server.domain.project.models import ProjectObjective as ProjectObjectiveRow
 
@@ -67,9 +67,9 @@ class ProjectObjective(relay.Node):
         row = await _load_objective(info, self.row.objective_id)
         return row.weight * self.alignment_score if row else None
 
-    @strawberry.field(description="The aligned project.")
+    @strawberry.field(description="The aligned project.", metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     @classmethod
     def from_row(cls, row: ProjectObjectiveRow) -> ProjectObjective:

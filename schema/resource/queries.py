@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
-from schema.listing import root_connection
+from schema.listing import RootList, plan, root_connection
 from schema.pagination import After, Before, Connection, First, Last
 from schema.resource.costs import (
     COST_ENTRIES,
@@ -29,6 +29,9 @@ from schema.resource.objectives import (
     strategic_objective_conditions,
 )
 
+OBJECTIVES_LIST = RootList(STRATEGIC_OBJECTIVES, strategic_objective_conditions)
+COST_ENTRIES_LIST = RootList(COST_ENTRIES, cost_entry_conditions)
+
 
 @strawberry.type
 class ResourceQueries:
@@ -43,20 +46,19 @@ class ResourceQueries:
                                      before)
 
     @strawberry.field(description="Strategic objectives projects align with; at most 500 per "
-                                  "page (default: by code).")
+                                  "page (default: by code).",
+                      metadata=plan(OBJECTIVES_LIST))
     async def objectives(self, info: Info, filter: StrategicObjectiveFilterArg = None,
                          order_by: StrategicObjectiveOrderArg = None, first: First = None,
                          after: After = None, last: Last = None, before: Before = None,
                          ) -> Connection[StrategicObjective]:
-        return await root_connection(info, STRATEGIC_OBJECTIVES,
-                                     strategic_objective_conditions(filter), order_by,
-                                     first, after, last, before)
+        return await OBJECTIVES_LIST.resolve(info, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="Actual costs across projects, as flat rows for reporting; "
-                                  "at most 500 per page (default: latest first).")
+                                  "at most 500 per page (default: latest first).",
+                      metadata=plan(COST_ENTRIES_LIST))
     async def cost_entries(self, info: Info, filter: CostEntryFilterArg = None,
                            order_by: CostEntryOrderArg = None, first: First = None,
                            after: After = None, last: Last = None, before: Before = None,
                            ) -> Connection[CostEntry]:
-        return await root_connection(info, COST_ENTRIES, cost_entry_conditions(filter),
-                                     order_by, first, after, last, before)
+        return await COST_ENTRIES_LIST.resolve(info, filter, order_by, first, after, last, before)
