@@ -11,6 +11,8 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from server.domain.sql import among
+
 M = TypeVar("M", bound=SQLModel)
 
 
@@ -25,7 +27,8 @@ class RowByIdLoader(DataLoader[int, M | None], Generic[M]):
     async def _load(self, ids: Sequence[int]) -> list[M | None]:
         model: Any = self._model
         async with self._sessions() as session:
-            rows = (await session.exec(sa.select(model).where(model.id.in_(ids)))).scalars().all()  # type: ignore[call-overload]
+            statement = sa.select(model).where(among(model.id, ids))
+            rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
         by_id = {row.id: row for row in rows}
         return [by_id.get(i) for i in ids]
 

@@ -27,6 +27,7 @@ from schema.pagination import (
     select_pages,
     to_connection,
 )
+from server.domain.sql import among
 
 T = TypeVar("T")
 
@@ -104,18 +105,25 @@ def since(column: Any, moment: datetime | None) -> list[ColumnElement[bool]]:
 async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnElement[bool]],
                           order_by: Sequence[Any] | None, first: int | None, after: str | None,
                           last: int | None, before: str | None,
-                          resource: Resource | None = None) -> Connection[T]:
+                          resource: Resource | None = None,
+                          plain_rows: bool = False) -> Connection[T]:
     """A page of ``spec.model`` rows the caller may read.
 
     ``resource`` is what the read is asked about when it is not the bare type (e.g. one's
     own notifications); the matching rows must then be narrowed by ``where`` in SQL.
+    ``plain_rows`` reads plain rows (attributes only, no ORM instances: about a third of
+    the cost) for a caller that only reads their values.
     """
     info.context.require("read", resource or Resource(spec.resource_type))
     request = page_request(spec.order.ordering(spec.model, order_by),
                            first=first, after=after, last=last, before=before)
     sessions = info.context.sessions
+    statement = select_page(spec.model, where, request, plain=plain_rows)
     async with sessions() as session:
-        rows = (await session.exec(select_page(spec.model, where, request))).scalars().all()  # type: ignore[call-overload]
+        if plain_rows:
+            rows = (await (await session.connection()).execute(statement)).all()
+        else:
+            rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
 
     async def count() -> int:
         async with sessions() as counting:
@@ -158,7 +166,7 @@ class _ChildCounts(DataLoader[int, int]):
     async def _load(self, parent_ids: Sequence[int]) -> list[int]:
         model, parent_column, where = self._args
         stmt = (sa.select(parent_column, sa.func.count()).select_from(model)
-                .where(parent_column.in_(parent_ids), *where).group_by(parent_column))
+                .where(among(parent_column, parent_ids), *where).group_by(parent_column))
         async with self._sessions() as session:
             counts = dict((await session.exec(stmt)).all())  # type: ignore[call-overload]
         return [int(counts.get(i, 0)) for i in parent_ids]

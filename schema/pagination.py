@@ -26,6 +26,8 @@ from graphql import GraphQLError
 from sqlalchemy.orm import with_expression
 from sqlalchemy.sql.elements import ColumnElement
 
+from server.domain.sql import among
+
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
@@ -270,10 +272,15 @@ def to_connection(request: PageRequest, page: Page[Any], convert: Callable[[Any]
 
 
 def select_page(model: Any, where: Sequence[ColumnElement[bool]],
-                request: PageRequest) -> sa.Select[Any]:
-    """One page of ``model`` rows matching ``where`` (plus one to detect more)."""
-    loads = [with_expression(getattr(model, c.key), c) for c in request.ordering.computed()]
-    return (sa.select(model).options(*loads).where(*where, *request.conditions())
+                request: PageRequest, *, plain: bool = False) -> sa.Select[Any]:
+    """One page of ``model`` rows matching ``where`` (plus one to detect more); ``plain``:
+    table rows rather than ORM instances (computed sort keys as labelled columns)."""
+    if plain:
+        selected = sa.select(model.__table__, *request.ordering.computed())
+    else:
+        loads = [with_expression(getattr(model, c.key), c) for c in request.ordering.computed()]
+        selected = sa.select(model).options(*loads)
+    return (selected.where(*where, *request.conditions())
             .order_by(*request.ordering.order_by(reverse=request.backwards))
             .limit(request.limit + 1))
 
@@ -286,7 +293,7 @@ def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int],
         order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
     computed = request.ordering.computed()
     inner = (sa.select(model, rank, *computed)
-             .where(parent_column.in_(parent_ids), *where, *request.conditions())
+             .where(among(parent_column, parent_ids), *where, *request.conditions())
              .subquery())
     ranked = sa.orm.aliased(model, inner)
     loads = [with_expression(getattr(ranked, c.key), inner.c[c.key]) for c in computed]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +9,6 @@ import sqlalchemy as sa
 from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
-from sqlalchemy.dialects.postgresql import ARRAY
 from strawberry.relay import GlobalID
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -38,6 +36,7 @@ from schema.readpath.plan import (
     root_plan,
 )
 from schema.readpath.stats import ReadPathStats
+from server.domain.sql import among
 
 _NOT_PLANNED = object()
 
@@ -71,22 +70,12 @@ def _columns(model: Any, needed: frozenset[str] | None) -> list[Any]:
     return [column for column in table.columns if column.key in needed]
 
 
-def _among(column: Any, ids: list[int], dialect: str) -> Any:
-    """``column`` is one of ``ids``, as ONE bound parameter: an expanding ``IN`` renders a
-    parameter per id on every execution, which costs more than the query at 500 parents."""
-    if dialect == "postgresql":
-        return column == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.Integer)))
-    values = sa.func.json_each(sa.bindparam(None, json.dumps(ids))).table_valued("value")
-    return column.in_(sa.select(values.c.value))
-
-
 class _Fetcher:
     """Runs a plan's statements on one connection and shapes the rows."""
 
     def __init__(self, connection: Any, stats: ReadPathStats) -> None:
         self._connection = connection
         self._stats = stats
-        self._dialect = connection.dialect.name
 
     async def _rows(self, statement: Any) -> Sequence[Any]:
         return (await self._connection.execute(statement)).all()
@@ -120,7 +109,7 @@ class _Fetcher:
             order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
         columns = _columns(model, plan.needed(parent_column.key))
         inner = (sa.select(*columns, rank, *request.ordering.computed())
-                 .where(_among(parent_column, parent_ids, self._dialect), *plan.where,
+                 .where(among(parent_column, parent_ids), *plan.where,
                         *plan.cursor_where)
                  .subquery())
         statement = (sa.select(inner).where(inner.c._rank <= request.limit + 1)
@@ -131,7 +120,7 @@ class _Fetcher:
         counts: dict[int, int] = {}
         if plan.needs_count:
             counted = (sa.select(parent_column, sa.func.count()).select_from(model)
-                       .where(_among(parent_column, parent_ids, self._dialect), *plan.where)
+                       .where(among(parent_column, parent_ids), *plan.where)
                        .group_by(parent_column))
             counts = {k: int(v) for k, v in (await self._rows(counted))}
         pages = {i: make_page(request, grouped[i]) for i in parent_ids}
@@ -194,7 +183,7 @@ class _Fetcher:
         """The rows with these ids (those that exist), shaped by ``plan``."""
         model = plan.model
         rows = await self._rows(sa.select(*_columns(model, plan.needed))
-                                .where(_among(model.id, ids, self._dialect)))
+                                .where(among(model.id, ids)))
         return await self.objects(plan, rows)
 
     async def objects(self, plan: ObjectPlan, rows: Sequence[Any]) -> list[Any]:
@@ -209,7 +198,7 @@ class _Fetcher:
                     model = declared.model
                     targets = await self._rows(
                         sa.select(*_columns(model, field_plan.child.needed))
-                        .where(_among(model.id, ids, self._dialect)))
+                        .where(among(model.id, ids)))
                     shaped = await self.objects(field_plan.child, targets)
                     found = {row.id: value for row, value in zip(targets, shaped, strict=True)}
                 linked[id(field_plan)] = found

@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.domain.enums import EvmMetric, Rag
 from server.domain.governance.models import RagThreshold
 from server.domain.project.models import CostEntry, Milestone, Project
+from server.domain.sql import among
 
 MONEY = Decimal("0.01")
 INDEX = Decimal("0.0001")
@@ -218,7 +219,7 @@ async def actual_costs(session: AsyncSession, project_ids: Sequence[int],
     in one grouped query."""
     total = sa.func.sum(CostEntry.amount, type_=sa.Numeric(18, 2, asdecimal=True))
     statement = (sa.select(CostEntry.project_id, total)
-                 .where(CostEntry.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                 .where(among(CostEntry.project_id, project_ids),  # type: ignore[attr-defined]
                         CostEntry.incurred_on <= as_of)
                  .group_by(CostEntry.project_id))
     result = await session.exec(statement)  # type: ignore[call-overload]
@@ -232,7 +233,7 @@ async def milestone_plans(session: AsyncSession, project_ids: Sequence[int],
     that carry a planned percent, dated by their baseline date, else their planned date."""
     day = sa.func.coalesce(Milestone.baseline_date, Milestone.planned_date)
     statement = (sa.select(Milestone.project_id, day, Milestone.planned_percent)
-                 .where(Milestone.project_id.in_(project_ids),  # type: ignore[attr-defined]
+                 .where(among(Milestone.project_id, project_ids),  # type: ignore[attr-defined]
                         Milestone.planned_percent.is_not(None))  # type: ignore[union-attr]
                  .order_by(Milestone.project_id, Milestone.id))
     plans: dict[int, list[tuple[date, int]]] = {pid: [] for pid in project_ids}

@@ -50,6 +50,7 @@ from server.domain.reporting.rows import (
     TrendPoint,
     ValueCount,
 )
+from server.domain.sql import among
 
 DONE_MILESTONE_STATUSES = (MilestoneStatus.ACHIEVED, MilestoneStatus.CANCELLED)
 MAX_TREND_DAYS = 3 * 366
@@ -88,13 +89,13 @@ async def _people_names(session: AsyncSession, ids: set[int | None]) -> dict[int
     if not wanted:
         return {}
     return await _pairs(session, sa.select(Person.id, Person.full_name)
-                        .where(Person.id.in_(wanted)))  # type: ignore[union-attr]
+                        .where(among(Person.id, wanted)))  # type: ignore[union-attr]
 
 
 async def _count_by_project(session: AsyncSession, project_column: Any, ids: Sequence[int],
                             *where: Any) -> dict[int, int]:
     statement = (sa.select(project_column, sa.func.count())
-                 .where(project_column.in_(ids), *where).group_by(project_column))
+                 .where(among(project_column, ids), *where).group_by(project_column))
     return await _pairs(session, statement)
 
 
@@ -122,7 +123,7 @@ async def _last_reports(session: AsyncSession, ids: Sequence[int],
     """Each project's latest status report: (period end, overall RAG)."""
     latest = (sa.select(StatusReport.project_id,
                         sa.func.max(StatusReport.period_end).label("period_end"))
-              .where(StatusReport.project_id.in_(ids))  # type: ignore[attr-defined]
+              .where(among(StatusReport.project_id, ids))  # type: ignore[attr-defined]
               .group_by(StatusReport.project_id).subquery())
     statement = (sa.select(StatusReport.project_id, StatusReport.period_end,
                            StatusReport.overall)
@@ -153,10 +154,10 @@ async def project_rows(session: AsyncSession, projects: Sequence[Project],
     ids: list[int] = [p.id for p in projects]  # type: ignore[misc]
     portfolios = {pid: (code, name) for pid, code, name in (await session.exec(  # type: ignore[call-overload]
         sa.select(Portfolio.id, Portfolio.code, Portfolio.name)
-        .where(Portfolio.id.in_({p.portfolio_id for p in projects})))).all()}  # type: ignore[union-attr]
+        .where(among(Portfolio.id, {p.portfolio_id for p in projects})))).all()}  # type: ignore[union-attr]
     program_ids = {p.program_id for p in projects if p.program_id is not None}
     programs = await _pairs(session, sa.select(Program.id, Program.name)
-                            .where(Program.id.in_(program_ids))) if program_ids else {}  # type: ignore[union-attr]
+                            .where(among(Program.id, program_ids))) if program_ids else {}  # type: ignore[union-attr]
     people = await _people_names(session, {p.manager_id for p in projects}
                                  | {p.sponsor_id for p in projects})
     figures = await evm_figures(session, projects, as_of)
@@ -202,7 +203,7 @@ async def _projects_of(session: AsyncSession, project_ids: set[int],
     """(project code, project name, portfolio code) by project id: one statement."""
     statement = (sa.select(Project.id, Project.code, Project.name, Portfolio.code)
                  .join(Portfolio, Portfolio.id == Project.portfolio_id)  # type: ignore[arg-type]
-                 .where(Project.id.in_(project_ids)))  # type: ignore[union-attr]
+                 .where(among(Project.id, project_ids)))  # type: ignore[union-attr]
     return {pid: (code, name, pf) for pid, code, name, pf in (await session.exec(statement)).all()}  # type: ignore[call-overload]
 
 
@@ -216,7 +217,7 @@ async def risk_rows(session: AsyncSession, risks: Sequence[Risk]) -> list[RiskRe
     projects = await _projects_of(session, {r.project_id for r in risks})
     category_ids = {r.category_id for r in risks if r.category_id is not None}
     categories = await _pairs(session, sa.select(RiskCategory.id, RiskCategory.name)
-                              .where(RiskCategory.id.in_(category_ids))) if category_ids else {}  # type: ignore[union-attr]
+                              .where(among(RiskCategory.id, category_ids))) if category_ids else {}  # type: ignore[union-attr]
     people = await _people_names(session, {r.owner_id for r in risks})
     out = []
     for r in risks:
@@ -291,7 +292,7 @@ async def portfolio_summary(session: AsyncSession, portfolio_id: int,
     thresholds = await evm.rag_thresholds(session)
     counts = await raid_counts(session, ids, as_of) if ids else {}
     pending = int((await session.exec(sa.select(sa.func.count()).select_from(ChangeRequest)  # type: ignore[call-overload]
-                                      .where(ChangeRequest.project_id.in_(ids),  # type: ignore[attr-defined]
+                                      .where(among(ChangeRequest.project_id, ids),  # type: ignore[attr-defined]
                                              ChangeRequest.status == ChangeRequestStatus.SUBMITTED)
                                       )).scalar_one()) if ids else 0
     statuses = Counter(p.status.value for p in projects)
