@@ -1,25 +1,29 @@
-"""The ``pmo`` command line: serve, migrate, seed, manage users and export the schema."""
+"""The ``pmo`` command line: serve, migrate, seed, manage users and export the schema.
+
+Start-up time matters here: ``pmo --help`` and ``pmo token EMAIL`` should answer in well
+under a second, and every ``pmo serve --workers N`` worker imports this module again (as the
+spawned ``__mp_main__``) before it loads the app. So this module imports only Typer and Rich's
+console at the top; everything else (SQLAlchemy, the settings, the domain, the seed, Alembic,
+the schema, the ASGI app) is imported inside the commands that use it.
+``tests/server/test_cli_startup.py`` keeps it that way.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from server.db import create_engine, describe_db_error, normalise_url, ping, session_factory
-from server.settings import ConfigurationError, Settings, load_settings
 
 if TYPE_CHECKING:
     # Typer vendors Click; its group resolves commands with these types.
     from typer._click import Command, Context
+
+    from server.settings import Settings
 
 
 class DefaultCommandGroup(typer.core.TyperGroup):
@@ -70,6 +74,11 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 def settings_or_exit() -> Settings:
     """Load settings; a bad configuration is one line on stderr and exit status 2."""
+    # Imported here, not at the top: pydantic-settings and SQLAlchemy (behind normalise_url)
+    # are only for the commands that read the configuration, not for ``pmo --help``.
+    from server.db import normalise_url
+    from server.settings import ConfigurationError, load_settings
+
     try:
         settings = load_settings()
         normalise_url(settings.database_url)
@@ -80,6 +89,11 @@ def settings_or_exit() -> Settings:
 
 def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
     """Run ``work(engine)`` against the configured database, failing cleanly if unreachable."""
+    # Imported here so that commands which never reach a database (and ``--help``) skip them.
+    import asyncio
+
+    from server.db import create_engine, describe_db_error, ping
+    from server.settings import ConfigurationError
 
     async def main() -> T:
         engine = create_engine(settings.database_url)
@@ -100,6 +114,9 @@ def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) ->
 
 def _migrate(action: Callable[[str], Any], settings: Settings) -> Any:
     """Run a blocking Alembic action after checking the database answers."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from server.db import describe_db_error
 
     async def check(_engine: Any) -> None:
         return None
@@ -107,7 +124,7 @@ def _migrate(action: Callable[[str], Any], settings: Settings) -> Any:
     run_db(settings, check)
     try:
         return action(settings.database_url)
-    except sa.exc.SQLAlchemyError as exc:
+    except SQLAlchemyError as exc:
         fail(f"migration failed: {describe_db_error(exc)}", 1)
 
 
@@ -154,6 +171,10 @@ def seed(
     ] = False,
 ) -> None:
     """Fill the database with deterministic, realistic data."""
+    # The seed imports every model, and rich.progress its live display: only this command
+    # needs them.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from server.seed import SeedRefused, seed_database
 
     if demo == (scale is not None):
@@ -194,6 +215,7 @@ def snapshot(
 ) -> None:
     """Take the day's ProjectSnapshot of every project not completed or cancelled (run it
     daily for trend reports; running it again the same day updates the rows)."""
+    from server.db import session_factory
     from server.domain.base import utcnow
     from server.domain.metrics.snapshots import take_all
 
@@ -222,6 +244,7 @@ def webhooks_deliver(
 ) -> None:
     """Send due webhook deliveries, signed, retrying failures with back-off (1 min, 5 min,
     30 min, 2 h, 12 h, then DEAD). Several workers may run against PostgreSQL; one on SQLite."""
+    from server.db import session_factory
     from server.webhooks import run
 
     settings = settings_or_exit()
@@ -249,6 +272,7 @@ def user_create(
     ] = None,
 ) -> None:
     """Create a person with a role."""
+    from server.db import session_factory
     from server.domain.auth import service as auth_service
     from server.domain.enums import Role
 
@@ -296,6 +320,9 @@ def token_mint(
     ttl: Annotated[str, typer.Option(help="Lifetime: 30m, 8h, 1s, 7d.")] = "8h",
 ) -> None:
     """pmo token EMAIL [--ttl 8h]: print a signed JWT for a person (the default command)."""
+    # Only what minting needs: settings, the database, the person lookup and PyJWT; never
+    # the schema or the app, so that ``pmo token EMAIL`` answers in well under a second.
+    from server.db import session_factory
     from server.domain.auth import service as auth_service
     from server.domain.auth.tokens import mint, parse_ttl
 
@@ -326,6 +353,7 @@ def token_create(
     ] = None,
 ) -> None:
     """pmo token create --name NAME --email EMAIL [--expires DATE]: a new API token."""
+    from server.db import session_factory
     from server.domain.auth import api_tokens
 
     try:
@@ -356,6 +384,7 @@ def token_revoke(
     name: Annotated[str, typer.Argument(help="The token's name.")],
 ) -> None:
     """pmo token revoke NAME: revoke an API token for good."""
+    from server.db import session_factory
     from server.domain.auth import api_tokens
 
     settings = settings_or_exit()
@@ -407,7 +436,9 @@ def serve(
     out.print(f"  Admin console       {base}/admin")
     out.print(f"  Health              {base}/healthz  {base}/readyz")
     if not settings.is_production:
-        from server.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+        # The seed package imports every model (a few tenths of a second); in production
+        # there is no banner to print, so the supervisor of --workers N never loads it.
+        from server.seed_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
         out.print(f"Demo logins (password [bold]{DEMO_PASSWORD}[/]):")
         for account_email, _name, account_role in DEMO_ACCOUNTS:
@@ -415,6 +446,8 @@ def serve(
     out.print("API token:  .venv/bin/pmo token pm.alice@example.com --ttl 8h")
     out.print('  then send  Authorization: Bearer <token>')
     sys.stdout.flush()
+    # The app is named by import string, never imported here: with --workers N or --reload
+    # each worker process builds its own, and this one only supervises them.
     uvicorn.run(
         "server.app:create_app",
         factory=True,

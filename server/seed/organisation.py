@@ -10,16 +10,9 @@ from server.domain.auth.roles import subject
 from server.domain.enums import ApproverRole, Role
 from server.seed import catalogue, vocabulary
 from server.seed.context import SeedContext, suffixed
+from server.seed_accounts import DEMO_ACCOUNTS
 
 # Demo only: the README documents these logins for trying the console and the API.
-DEMO_PASSWORD = "demo-password"
-DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
-    ("pmo.admin@example.com", "Patricia Morgan", Role.PMO),
-    ("pm.alice@example.com", "Alice Martin", Role.PM),
-    ("pm.bob@example.com", "Bob Nguyen", Role.PM),
-    ("exec.carol@example.com", "Carol Jensen", Role.EXECUTIVE),
-    ("bi.reader@example.com", "BI Reader", Role.ANALYST),
-]
 
 # People per unit of scale; with the five demo accounts they add up to 40.
 EXECUTIVES_PER_SCALE = 5
