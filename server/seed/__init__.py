@@ -7,6 +7,6 @@ The same ``seed`` and ``today`` always produce the same rows; dates are relative
 from __future__ import annotations
 
 from server.seed.loader import SeedRefused, SeedReport, seed_database
-from server.seed.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD
+from server.seed_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedRefused", "SeedReport", "seed_database"]

@@ -17,8 +17,9 @@ from server.domain.auth.roles import subject
 from server.domain.base import utcnow
 from server.domain.models import metadata
 from server.seed.context import TABLE_ORDER, Existing, Row, SeedContext
-from server.seed.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, build_organisation
+from server.seed.organisation import build_organisation
 from server.seed.projects import ProjectGenerator
+from server.seed_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 Progress = Callable[[str, int, int], None]
 
