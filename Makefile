@@ -38,5 +38,21 @@ schema: install
 bench-seed: install
 	$(BIN)/python bench/seed_bench.py 100
 
+# Load: our server (1 and 2 workers) against PostGraphile 5 on PostgreSQL, plus SQLite, the SQL
+# floor, project detail, the BI page at scale 100 and writes (bench/load.py; about 8 minutes).
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); installs wrk and, outside the
+# repository, PostGraphile. BENCH_ARGS passes options, e.g. BENCH_ARGS='--rev HEAD'.
+.PHONY: bench bench-ci
+BENCH_ARGS ?=
+
+bench: install
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Bounded (about 2 minutes): 3 s runs, one round, the BI page at scale 10; PostGraphile is
+# skipped with a message when it cannot be installed.
+bench-ci: install
+	$(BIN)/python bench/load.py --duration 3 --warmup 2 --rounds 1 --bi-scale 10 \
+		--postgraphile auto $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -240,6 +241,17 @@ class _Fetcher:
         return Partial(done, pending, row, plan.convert)
 
 
+@asynccontextmanager
+async def _reading(context: Any) -> AsyncIterator[Any]:
+    """A pooled connection for one compiled read, in autocommit: no BEGIN and ROLLBACK round
+    trips around statements that only read (as the resolvers' sessions, each statement sees
+    the latest committed data)."""
+    engine = context.sessions.kw["bind"]
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
 def _page_info(selected: list[tuple[str, str]], page: Any, cursors: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, name in selected:
@@ -398,8 +410,7 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
                         field_def: Any, field_details_list: Any, path: Path,
                         position_context: Any) -> Any:
         try:
-            engine = self.context_value.sessions.kw["bind"]
-            async with engine.connect() as connection:
+            async with _reading(self.context_value) as connection:
                 values = await _Fetcher(connection, self.read_path_stats).by_ids(plan, [row_id])
             if not values:
                 return None
@@ -421,8 +432,7 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
                         path: Path, position_context: Any) -> Any:
         return_type = field_def.type
         try:
-            engine = self.context_value.sessions.kw["bind"]
-            async with engine.connect() as connection:
+            async with _reading(self.context_value) as connection:
                 value = await _Fetcher(connection, self.read_path_stats).root(plan)
             if plan.pure:
                 return value
