@@ -40,18 +40,37 @@ class OrderDirection(Enum):
     DESC = "DESC"
 
 
-@strawberry.type(description="Where a page sits in the whole list.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="More rows follow this page.")
-    has_previous_page: bool = strawberry.field(description="Rows come before this page.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
+def edge_cursor(root: Edge[Any]) -> str:
+    """An edge's cursor, encoded only when a query selects it (most pages never do)."""
+    return encode_cursor(root.ordering, root.row)
+
+
+def _start_cursor(root: PageInfo) -> str | None:
+    return edge_cursor(root.edges[0]) if root.edges else None
+
+
+def _end_cursor(root: PageInfo) -> str | None:
+    return edge_cursor(root.edges[-1]) if root.edges else None
 
 
 @strawberry.type(description="A row of a connection with its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str = strawberry.field(description="Pass as `after`/`before` to page from here.")
+    cursor: str = strawberry.field(resolver=edge_cursor,
+                                   description="Pass as `after`/`before` to page from here.")
     node: NodeT = strawberry.field(description="The object.")
+    ordering: strawberry.Private[Any] = None
+    row: strawberry.Private[Any] = None
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More rows follow this page.")
+    has_previous_page: bool = strawberry.field(description="Rows come before this page.")
+    start_cursor: str | None = strawberry.field(resolver=_start_cursor,
+                                                description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(resolver=_end_cursor,
+                                              description="Cursor of the last edge.")
+    edges: strawberry.Private[list[Any]] = None  # type: ignore[assignment]
 
 
 @strawberry.type(description="A page of a list, Relay style.")
@@ -259,14 +278,12 @@ def make_page(request: PageRequest, fetched: Sequence[Any]) -> Page[Any]:
 def to_connection(request: PageRequest, page: Page[Any], convert: Callable[[Any], NodeT],
                   count: Callable[[], Awaitable[int]]) -> Connection[NodeT]:
     """Build the GraphQL connection from a page of rows."""
-    edges = [Edge(cursor=encode_cursor(request.ordering, row), node=convert(row))
-             for row in page.rows]
+    ordering = request.ordering
+    edges = [Edge(node=convert(row), ordering=ordering, row=row) for row in page.rows]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next, has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=page.has_previous,
+                           edges=edges),
         count=count,
     )
 

@@ -1,24 +1,35 @@
 """Completing plain values at once: a resolver's result whose selected fields are all plain
-attributes (no resolvers), such as a page of report rows or an earned-value object."""
+attributes (no resolvers), such as a page of report rows or an earned-value object.
+
+Each selection becomes one generated Python function (``{"code": v.code, ...}``), which is
+several times cheaper than graphql-core's field-by-field completion; no library generates
+such completers for graphql-core (graphql-jit does it for JavaScript), hence this module.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLString,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import collect_subfields
 
-from schema.pagination import Connection
+from schema import pagination
+from schema.pagination import Connection, edge_cursor
 
 DEFINITION = "strawberry-definition"
 Complete = Callable[[Any], Any]
+# Scalars whose serializer returns a value of this Python type unchanged.
+_PASS_THROUGH = {GraphQLString: "str", GraphQLID: "str", GraphQLBoolean: "bool"}
 
 
 class _Irregular(Exception):  # noqa: N818 - a signal, not an error
@@ -29,17 +40,43 @@ def _nodes_of(connection: Any) -> list[Any]:
     return [edge.node for edge in connection.edges]
 
 
-def _getter(graphql_field: Any) -> Callable[[Any], Any] | None:
-    """How a field's value is read off its parent: an attribute, or None (a resolver)."""
+_PLAIN_RESOLVERS: dict[Any, Complete] = {
+    Connection.nodes: _nodes_of,
+    edge_cursor: edge_cursor,
+    pagination._start_cursor: pagination._start_cursor,  # noqa: SLF001
+    pagination._end_cursor: pagination._end_cursor,  # noqa: SLF001
+}
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    serialize: Complete
+    non_null: bool
+    pass_through: str | None
+
+
+def _read(graphql_field: Any) -> str | Complete | None:
+    """How a field's value is read off its parent: an attribute name, a function, or None
+    (the field has a resolver)."""
     definition = graphql_field.extensions.get(DEFINITION)
     if definition is None:
         return None
     if definition.is_basic_field:
-        return attrgetter(definition.python_name)
+        name: str = definition.python_name
+        return name if name.isidentifier() else None
     resolver = definition.base_resolver
-    if resolver is not None and resolver.wrapped_func is Connection.nodes:
-        return _nodes_of  # the one plain resolver: the edges' nodes
+    if resolver is not None:
+        # Our connections' own resolvers only read what the connection holds.
+        return _PLAIN_RESOLVERS.get(resolver.wrapped_func)
     return None
+
+
+def _part(executor: Any, return_type: Any, details: Any) -> _Leaf | Complete | None:
+    non_null = isinstance(return_type, GraphQLNonNull)
+    named = return_type.of_type if non_null else return_type
+    if is_leaf_type(named) and not isinstance(named, GraphQLList):
+        return _Leaf(named.serialize, non_null, _PASS_THROUGH.get(named))
+    return plain_completion(executor, return_type, details)
 
 
 def plain_completion(executor: Any, return_type: Any, details: Any) -> Complete | None:
@@ -47,44 +84,102 @@ def plain_completion(executor: Any, return_type: Any, details: Any) -> Complete 
     some selected field has a resolver (graphql-core then completes field by field)."""
     if isinstance(return_type, GraphQLNonNull):
         inner = plain_completion(executor, return_type.of_type, details)
-        if inner is None:
-            return None
-
-        def non_null(value: Any) -> Any:
-            completed = inner(value)
-            if completed is None:
-                raise _Irregular
-            return completed
-        return non_null
+        return None if inner is None else _cached(("non-null", inner), _non_null, inner)
     if isinstance(return_type, GraphQLList):
-        item = plain_completion(executor, return_type.of_type, details)
-        if item is None:
+        part = _part(executor, return_type.of_type, details)
+        if part is None:
             return None
-        return lambda value: None if value is None else [item(v) for v in value]
+        item = _cached(("leaf", part), _leaf_function, part) if isinstance(part, _Leaf) else part
+        return _cached(("list", item), _list, item)
     if is_leaf_type(return_type):
-        serialize = return_type.serialize
-        return lambda value: None if value is None else serialize(value)
+        leaf = _Leaf(return_type.serialize, False, None)
+        return _cached(("leaf", leaf), _leaf_function, leaf)
     if not isinstance(return_type, GraphQLObjectType):
         return None  # an interface or union: its runtime type decides
-    fields: list[tuple[str, Any, Any]] = []
     grouped = collect_subfields(executor.schema, executor.fragments, executor.variable_values,
                                 executor.operation, return_type, details,
                                 executor.hide_suggestions).grouped_field_set
+    fields: list[tuple[str, Any, Any]] = []
     for key, sub in grouped.items():
         name = sub[0].node.name.value
         if name == "__typename":
             fields.append((key, None, return_type.name))
             continue
         graphql_field = return_type.fields[name]
-        getter = _getter(graphql_field)
-        complete = None if getter is None else plain_completion(executor, graphql_field.type, sub)
-        if complete is None:
+        read = _read(graphql_field)
+        part = None if read is None else _part(executor, graphql_field.type, sub)
+        if part is None:
             return None
-        fields.append((key, getter, complete))
+        fields.append((key, read, part))
+    return _cached(("object", tuple(fields)), _object_function, fields)
 
-    def complete_object(value: Any) -> Any:
+
+# Generated functions by what they complete (parts are cached too, so equal selections give
+# equal keys): a query seen before reuses its completers instead of compiling them again.
+_GENERATED: dict[Any, Complete] = {}
+_GENERATED_MAX = 4096
+
+
+def _cached(key: Any, build: Callable[[Any], Complete], argument: Any) -> Complete:
+    found = _GENERATED.get(key)
+    if found is None:
+        if len(_GENERATED) >= _GENERATED_MAX:
+            _GENERATED.clear()
+        found = _GENERATED[key] = build(argument)
+    return found
+
+
+def _non_null(inner: Complete) -> Complete:
+    def non_null(value: Any) -> Any:
+        completed = inner(value)
+        if completed is None:
+            raise _Irregular
+        return completed
+    return non_null
+
+
+def _list(item: Complete) -> Complete:
+    return lambda value: None if value is None else [item(v) for v in value]
+
+
+def _leaf_function(leaf: _Leaf) -> Complete:
+    def complete(value: Any) -> Any:
         if value is None:
+            if leaf.non_null:
+                raise _Irregular
             return None
-        return {key: (complete(getter(value)) if getter is not None else complete)
-                for key, getter, complete in fields}
-    return complete_object
+        return leaf.serialize(value)
+    return complete
+
+
+def _object_function(fields: list[tuple[str, Any, Any]]) -> Complete:
+    """Generate ``complete_object(value) -> dict`` for these fields."""
+    env: dict[str, Any] = {"_Irregular": _Irregular}
+    body = ["def complete_object(value):", "    if value is None:", "        return None"]
+    items = []
+    for i, (key, read, part) in enumerate(fields):
+        if read is None:  # __typename
+            env[f"t{i}"] = part
+            items.append(f"{key!r}: t{i}")
+            continue
+        if isinstance(read, str):
+            body.append(f"    x{i} = value.{read}")
+        else:
+            env[f"r{i}"] = read
+            body.append(f"    x{i} = r{i}(value)")
+        if isinstance(part, _Leaf):
+            env[f"s{i}"] = part.serialize
+            if part.non_null:
+                body.append(f"    if x{i} is None:")
+                body.append("        raise _Irregular")
+            if part.pass_through:
+                items.append(f"{key!r}: (x{i} if x{i} is None or x{i}.__class__ is "
+                             f"{part.pass_through} else s{i}(x{i}))")
+            else:
+                items.append(f"{key!r}: (None if x{i} is None else s{i}(x{i}))")
+        else:
+            env[f"c{i}"] = part
+            items.append(f"{key!r}: c{i}(x{i})")
+    body.append("    return {" + ", ".join(items) + "}")
+    exec(compile("\n".join(body), "<plain completion>", "exec"), env)  # noqa: S102 - our own code
+    return env["complete_object"]  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, TypeVar
 
 import strawberry
@@ -23,15 +24,18 @@ T = TypeVar("T")
 _AS_OF = "The day the earned-value figures are computed for."
 
 
+@cache
+def _names(data_class: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(data_class))
+
+
 def from_data(cls: type[T], data: Any) -> T:
     """The GraphQL object for a domain row: same fields, row ids as global ids."""
     id_types: dict[str, str] = getattr(data, "ID_TYPES", {})
-    values = {}
-    for item in dataclasses.fields(data):
-        value = getattr(data, item.name)
-        if item.name in id_types and value is not None:
-            value = to_global_id(id_types[item.name], value)
-        values[item.name] = value
+    values = {name: getattr(data, name) for name in _names(type(data))}
+    for name, type_name in id_types.items():
+        if values.get(name) is not None:
+            values[name] = to_global_id(type_name, values[name])
     return cls(**values)
 
 
