@@ -63,6 +63,48 @@ def _global_id(type_name: str, row_id: int) -> str:
     return str(GlobalID(type_name, str(row_id)))
 
 
+# Statements that depend only on the plan's shape are built once: building a page query
+# (a window function in a subquery) costs more than running it on a small page.
+_STATEMENTS: dict[Any, Any] = {}
+_STATEMENTS_MAX = 2048
+
+
+def _statement(key: Any, build: Any) -> Any:
+    found = _STATEMENTS.get(key)
+    if found is None:
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        found = _STATEMENTS[key] = build()
+    return found
+
+
+def _by_ids_statement(model: Any, needed: frozenset[str] | None) -> Any:
+    """The rows whose id is among ``:ids``."""
+    return _statement(("by ids", model, needed), lambda: (
+        sa.select(*_columns(model, needed)).where(among(model.id, name="ids"))))
+
+
+def _pages_statement(plan: ConnectionPlan, parent_column: Any) -> Any:
+    """A page of children for each parent among ``:ids``, in one statement."""
+    request = plan.request
+
+    def build() -> Any:
+        rank = sa.func.row_number().over(
+            partition_by=parent_column,
+            order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
+        columns = _columns(plan.model, plan.needed(parent_column.key))
+        inner = (sa.select(*columns, rank, *request.ordering.computed())
+                 .where(among(parent_column, name="ids"), *plan.where, *plan.cursor_where)
+                 .subquery())
+        return (sa.select(inner).where(inner.c._rank <= request.limit + 1)
+                .order_by(inner.c[parent_column.key], inner.c._rank))
+
+    if plan.where or plan.cursor_where or request.ordering.computed():
+        return build()  # conditions carry the request's own values
+    return _statement(("pages", plan.model, plan.needed(parent_column.key), parent_column,
+                       request.ordering.fields, request.backwards, request.limit), build)
+
+
 def _columns(model: Any, needed: frozenset[str] | None) -> list[Any]:
     """The table, or only the columns a pure plan reads (fewer values to decode)."""
     table = model.__table__
@@ -105,18 +147,9 @@ class _Fetcher:
         empty: dict[int, Any] = {}
         if not parent_ids:
             return empty
-        rank = sa.func.row_number().over(
-            partition_by=parent_column,
-            order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
-        columns = _columns(model, plan.needed(parent_column.key))
-        inner = (sa.select(*columns, rank, *request.ordering.computed())
-                 .where(among(parent_column, parent_ids), *plan.where,
-                        *plan.cursor_where)
-                 .subquery())
-        statement = (sa.select(inner).where(inner.c._rank <= request.limit + 1)
-                     .order_by(inner.c[parent_column.key], inner.c._rank))
+        statement = _pages_statement(plan, parent_column)
         grouped: dict[int, list[Any]] = {i: [] for i in parent_ids}
-        for row in await self._rows(statement):
+        for row in (await self._connection.execute(statement, {"ids": parent_ids})).all():
             grouped[getattr(row, parent_column.key)].append(row)
         counts: dict[int, int] = {}
         if plan.needs_count:
@@ -182,9 +215,8 @@ class _Fetcher:
 
     async def by_ids(self, plan: ObjectPlan, ids: list[int]) -> list[Any]:
         """The rows with these ids (those that exist), shaped by ``plan``."""
-        model = plan.model
-        rows = await self._rows(sa.select(*_columns(model, plan.needed))
-                                .where(among(model.id, ids)))
+        rows = (await self._connection.execute(_by_ids_statement(plan.model, plan.needed),
+                                               {"ids": ids})).all()
         return await self.objects(plan, rows)
 
     async def objects(self, plan: ObjectPlan, rows: Sequence[Any]) -> list[Any]:
@@ -196,10 +228,8 @@ class _Fetcher:
                 ids = list({getattr(row, declared.fk) for row in rows} - {None})
                 found: dict[Any, Any] = {}
                 if ids:
-                    model = declared.model
-                    targets = await self._rows(
-                        sa.select(*_columns(model, field_plan.child.needed))
-                        .where(among(model.id, ids)))
+                    statement = _by_ids_statement(declared.model, field_plan.child.needed)
+                    targets = (await self._connection.execute(statement, {"ids": ids})).all()
                     shaped = await self.objects(field_plan.child, targets)
                     found = {row.id: value for row, value in zip(targets, shaped, strict=True)}
                 linked[id(field_plan)] = found

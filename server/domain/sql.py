@@ -48,10 +48,14 @@ def _among_json(element: _Among, compiler: Any, **kw: Any) -> str:
             f"(SELECT value FROM json_each({compiler.process(ids, **kw)}))")
 
 
-def among(column: Any, ids: Iterable[int]) -> Any:
+def among(column: Any, ids: Iterable[int] | None = None, *, name: str | None = None) -> Any:
     """``column IN ids`` for integer ids with the list bound as one parameter.
 
     SQLAlchemy's expanding ``IN`` renders a parameter per value on every execution; for the
-    hundreds of parent ids of a page that costs more than running the query.
+    hundreds of parent ids of a page that costs more than running the query. With ``name``
+    and no ``ids`` the list is given at execution (``{name: ids}``), so the statement can be
+    built once and reused.
     """
-    return _Among(column, sa.bindparam(None, list(ids), type_=_IdList()))
+    if ids is None:
+        return _Among(column, sa.bindparam(name, type_=_IdList()))
+    return _Among(column, sa.bindparam(name, list(ids), type_=_IdList()))
