@@ -37,6 +37,9 @@ class Context:
     connection_params: Any = None
     # Declared lists served by the compiled read path (schema.readpath); off only to compare.
     compiled_reads: bool = True
+    # The response is encoded by orjson (HTTP): a compiled root list may answer with JSON
+    # that PostgreSQL built (an ``orjson.Fragment``) instead of Python values.
+    raw_json: bool = False
     loaders: Loaders = field(init=False)
     read_path_stats: ReadPathStats = field(init=False)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 
 from server.db import QueryStats, current_stats
 
@@ -38,6 +38,19 @@ class SqlStatistics(SchemaExtension):
         served = self.execution_context.context.read_path_stats
         return {"sql": {"statements": stats.statements, "ms": round(stats.seconds * 1000, 3)},
                 "readPath": {"compiled": served.compiled, "standard": served.standard}}
+
+
+class CachedParsing(ParserCache):
+    """Strawberry's parser cache, except that a document that does not parse is left to
+    Strawberry's own parsing step, which reports it like every parse error (through the
+    operation's extensions, so it gets its ``GRAPHQL_PARSE_FAILED`` code)."""
+
+    def on_parse(self) -> Iterator[None]:
+        try:
+            yield from super().on_parse()
+        except GraphQLError:
+            self.execution_context.graphql_document = None
+            yield
 
 
 class MaskInternalErrors(SchemaExtension):

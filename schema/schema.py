@@ -11,7 +11,6 @@ from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
@@ -26,7 +25,7 @@ from schema.collaboration import roots as collaboration
 from schema.context import Info
 from schema.control import roots as control
 from schema.decisions import roots as decisions
-from schema.extensions import MaskInternalErrors, SqlStatistics
+from schema.extensions import CachedParsing, MaskInternalErrors, SqlStatistics
 from schema.governance import roots as governance
 from schema.integration import roots as integration
 from schema.live import roots as live
@@ -119,7 +118,7 @@ schema = PmoSchema(
     extensions=[
         # Parsing and validation are cached by document: the limiters' rule classes are built
         # once (not per request) so that they are part of a stable cache key.
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: CachedParsing(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         MaskInternalErrors,

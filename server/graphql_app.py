@@ -31,6 +31,7 @@ class PmoGraphQL(GraphQL[Context, None]):
         return Context(sessions=state.sessions, authorizer=state.authorizer, viewer=viewer,
                        request=request, response=response, debug=state.settings.debug,
                        compiled_reads=state.settings.compiled_reads,
+                       raw_json=not isinstance(request, WebSocket),
                        broadcast=state.broadcast)
 
     def encode_json(self, data: object) -> bytes:

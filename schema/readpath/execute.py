@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
@@ -36,6 +37,7 @@ from schema.readpath.plan import (
     Planner,
     root_plan,
 )
+from schema.readpath.sqljson import root_statement
 from schema.readpath.stats import ReadPathStats
 from server.domain.sql import among
 
@@ -463,6 +465,16 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
         return_type = field_def.type
         try:
             async with _reading(self.context_value) as connection:
+                if (getattr(self.context_value, "raw_json", False)
+                        and connection.dialect.name == "postgresql"):
+                    statement = root_statement(plan, connection.dialect)
+                    if statement is not None:
+                        result = (await connection.exec_driver_sql(statement)
+                                  if isinstance(statement, str)
+                                  else await connection.execute(statement))
+                        text = result.scalar_one()
+                        self.read_path_stats.compiled += 1
+                        return orjson.Fragment(text)
                 value = await _Fetcher(connection, self.read_path_stats).root(plan)
             if plan.pure:
                 return value

@@ -49,7 +49,7 @@ class FieldPlan:
     serialize: Callable[[Any], Any] | None = None
     declaration: Any = None
     child: Any = None  # ObjectPlan (REFERENCE) or ConnectionPlan (CHILDREN)
-    value: Any = None  # the type name (TYPENAME)
+    value: Any = None  # the type name (TYPENAME); the leaf type (COLUMN)
 
 
 @dataclass(slots=True)
@@ -197,7 +197,8 @@ class Planner:
         leaf = get_nullable_type(graphql_field.type)
         if attr not in columns or not is_leaf_type(leaf):
             return FieldPlan(key, FALLBACK)
-        return FieldPlan(key, COLUMN, attr=attr, serialize=_serializer(leaf, columns[attr]))
+        return FieldPlan(key, COLUMN, attr=attr, serialize=_serializer(leaf, columns[attr]),
+                         value=leaf)
 
     # --- connections ---------------------------------------------------------------------
 
