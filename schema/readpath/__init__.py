@@ -14,5 +14,7 @@ arguments) is left to the standard executor for that field alone: the object is 
 a ``Partial`` whose planned fields are done and whose other fields run their resolvers, so an
 error lands at its exact path as before. The declarations' ``resolve`` methods are the standard
 path, so both paths read the same description; ``tests/schema/readpath`` proves them equal on
-random queries. Writes and subscriptions never take this path.
+random queries. On PostgreSQL, a plan whose every value PostgreSQL writes as the schema does is
+answered by one statement that builds the JSON (``sqljson``). Writes and subscriptions never
+take this path.
 """
