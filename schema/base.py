@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.relay import GlobalID, GlobalIDValueError
+from strawberry.relay.utils import to_base64
 
 from policies.enforcer import Forbidden
 from server.domain.actor import Actor
@@ -49,7 +50,7 @@ def unauthenticated_error(message: str = "authentication required") -> GraphQLEr
 
 def to_global_id(type_name: str, node_id: int) -> strawberry.ID:
     """The opaque id clients see for ``type_name`` row ``node_id``."""
-    return strawberry.ID(str(GlobalID(type_name, str(node_id))))
+    return strawberry.ID(to_base64(type_name, node_id))  # what str(GlobalID(...)) gives
 
 
 def decode_id(value: str, *, expected: str | None = None) -> tuple[str, int] | None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
-from strawberry.relay import GlobalID
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from policies.resources import Resource
@@ -62,7 +62,7 @@ class Partial:
 
 
 def _global_id(type_name: str, row_id: int) -> str:
-    return str(GlobalID(type_name, str(row_id)))
+    return to_base64(type_name, row_id)  # what str(GlobalID(...)) gives
 
 
 # Statements that depend only on the plan's shape are built once: building a page query
