@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint schema bench-seed clean
+.PHONY: run test install lint schema bench-seed clean fuzz-readpath
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -28,6 +28,13 @@ PYTEST_ARGS ?= -n auto
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The read-path differential suite at length: random queries through the compiled and the
+# standard path for every role on SQLite and PostgreSQL (make test runs 150 fixed examples).
+PMO_READPATH_EXAMPLES ?= 2000
+fuzz-readpath: install
+	PMO_READPATH_EXAMPLES=$(PMO_READPATH_EXAMPLES) $(BIN)/pytest -p no:xdist tests/schema/readpath \
+		-k random_queries --hypothesis-show-statistics
 
 lint: install
 	$(BIN)/ruff check server schema policies admin tests bench

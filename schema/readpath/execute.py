@@ -401,9 +401,13 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
             return _NOT_PLANNED
         if self._planner is None:
             self._planner = Planner(self)
-        if field_def.type is self._node_interface:
-            return self._compiled_node(field_def, field_details_list, path, position_context)
-        plan = root_plan(self._planner, field_def, field_details_list)
+        try:
+            if field_def.type is self._node_interface:
+                return self._compiled_node(field_def, field_details_list, path,
+                                           position_context)
+            plan = root_plan(self._planner, field_def, field_details_list)
+        except Exception:  # noqa: BLE001 - whatever planning trips on, the resolvers answer
+            return _NOT_PLANNED
         if plan is None:
             return _NOT_PLANNED
         return self._run_root(plan, field_def, field_details_list, path, position_context)
@@ -444,11 +448,14 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             async with _reading(self.context_value) as connection:
                 values = await _Fetcher(connection, self.read_path_stats).by_ids(plan, [row_id])
-            if not values:
-                return None
-            value = values[0]
-            if plan.pure:
-                return value
+        except Exception:  # noqa: BLE001 - the resolver gives the answer and errors it always does
+            return await self._standard_root(field_details_list, path, position_context)
+        if not values:
+            return None
+        value = values[0]
+        if plan.pure:
+            return value
+        try:
             info = self.build_resolve_info(field_def, to_nodes(field_details_list),
                                            self.schema.query_type, path)  # type: ignore[arg-type]
             completed = self.complete_object_value(object_type, field_details_list, info, path,
@@ -462,7 +469,6 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
 
     async def _run_root(self, plan: ConnectionPlan, field_def: Any, field_details_list: Any,
                         path: Path, position_context: Any) -> Any:
-        return_type = field_def.type
         try:
             async with _reading(self.context_value) as connection:
                 if (getattr(self.context_value, "raw_json", False)
@@ -476,8 +482,18 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
                         self.read_path_stats.compiled += 1
                         return orjson.Fragment(text)
                 value = await _Fetcher(connection, self.read_path_stats).root(plan)
-            if plan.pure:
-                return value
+        except Exception:  # noqa: BLE001 - the resolvers give the answer and errors they always do
+            return await self._standard_root(field_details_list, path, position_context)
+        if plan.pure:
+            return value
+        return await self._complete_root(field_def, value, field_details_list, path,
+                                         position_context)
+
+    async def _complete_root(self, field_def: Any, value: Any, field_details_list: Any,
+                             path: Path, position_context: Any) -> Any:
+        """Complete an impure compiled value (its resolver fields run as usual)."""
+        return_type = field_def.type
+        try:
             info = self.build_resolve_info(field_def, to_nodes(field_details_list),
                                            self.schema.query_type, path)  # type: ignore[arg-type]
             completed = self.complete_value(return_type, field_details_list, info, path, value,
@@ -488,3 +504,13 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
+
+    async def _standard_root(self, field_details_list: Any, path: Path,
+                             position_context: Any) -> Any:
+        """The root field through its resolver: when a compiled fetch fails (a value the
+        database refuses, say), the error is reported where and as the resolvers report it,
+        not as one failure of the whole list."""
+        self.read_path_stats.standard += 1
+        result = super().execute_field(self.schema.query_type, self.root_value,  # type: ignore[arg-type]
+                                       field_details_list, path, position_context)
+        return await result if self.is_awaitable(result) else result

@@ -8,7 +8,6 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
-    GraphQLError,
     GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -183,8 +182,8 @@ class Planner:
         if isinstance(declared, Children):
             try:
                 child = self.connection_plan(graphql_field, details, declared)
-            except GraphQLError:
-                child = None  # bad arguments: the resolver reports them at each path
+            except Exception:  # noqa: BLE001 - bad arguments: the resolver reports them at each path
+                child = None
             if child is None:
                 return FieldPlan(key, FALLBACK)
             return FieldPlan(key, CHILDREN, declaration=declared, child=child)
@@ -305,5 +304,5 @@ def root_plan(planner: Planner, graphql_field: GraphQLField,
         return None
     try:
         return planner.connection_plan(graphql_field, details, declared)
-    except GraphQLError:
+    except Exception:  # noqa: BLE001 - bad arguments of any kind: the resolver reports them
         return None
