@@ -21,6 +21,7 @@ from server.domain.analytics import knapsack
 from server.domain.enums import ProjectStatus
 from server.domain.organisation.models import StrategicObjective
 from server.domain.project.models import Project, ProjectObjective
+from server.domain.sql import among
 
 SCENARIO_STATUSES = (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE)
 WORK_BUDGET = 250_000
@@ -73,7 +74,7 @@ async def alignment_scores(session: AsyncSession, project_ids: Iterable[int],
     query = (sa.select(ProjectObjective.project_id, StrategicObjective.weight,  # type: ignore[call-overload]
                        ProjectObjective.alignment_score)
              .join(StrategicObjective, StrategicObjective.id == ProjectObjective.objective_id)
-             .where(ProjectObjective.project_id.in_(ids)))  # type: ignore[attr-defined]
+             .where(among(ProjectObjective.project_id, ids)))
     for project_id, weight, score in (await session.exec(query)).all():
         scores[project_id] += Decimal(weight) * score
     return scores

@@ -21,3 +21,16 @@ def test_fields_match_in_order(domain: type, graphql: type) -> None:
     definition = graphql.__strawberry_definition__  # type: ignore[attr-defined]
     assert [f.python_name for f in definition.fields] == [f.name for f in
                                                           dataclasses.fields(domain)]
+
+
+@pytest.mark.parametrize(("domain", "graphql"), PAIRS)
+def test_rows_are_filled_as_from_data_assumes(domain: type, graphql: type) -> None:
+    # from_data fills a row's attributes without calling __init__: that is only the same as
+    # calling it for a plain dataclass of exactly the domain row's fields, without defaults,
+    # factories or __post_init__.
+    fields = dataclasses.fields(graphql)
+    assert [f.name for f in fields] == [f.name for f in dataclasses.fields(domain)]
+    assert all(f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+               for f in fields)
+    assert not hasattr(graphql, "__post_init__")
+    assert not hasattr(graphql, "__slots__")
