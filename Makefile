@@ -37,9 +37,10 @@ test: install
 # The read-path differential suite at length: random queries through the compiled and the
 # standard path for every role on SQLite and PostgreSQL (make test runs 150 fixed examples).
 PMO_READPATH_EXAMPLES ?= 2000
+FUZZ_ARGS ?=
 fuzz-readpath: install
 	PMO_READPATH_EXAMPLES=$(PMO_READPATH_EXAMPLES) $(BIN)/pytest -p no:xdist tests/schema/readpath \
-		-k random_queries --hypothesis-show-statistics
+		-k random_queries --hypothesis-show-statistics $(FUZZ_ARGS)
 
 lint: install
 	$(BIN)/ruff check server schema policies admin tests bench

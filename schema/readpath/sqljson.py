@@ -3,9 +3,9 @@ by ``json_build_object``/``json_agg`` with correlated subqueries for each relati
 
 Only plans whose every value PostgreSQL writes exactly as the schema serializes it are
 compiled here: text, integers, booleans, decimals (``numeric::text`` is ``str(Decimal)``),
-dates, enums, global ids, ``__typename``; forward pages with ``hasNextPage``,
-``hasPreviousPage`` and ``totalCount``. Anything else (cursors, backward pages, date-times,
-computed sort keys, SQLite) is shaped in Python by ``schema.readpath.execute``; both are
+dates, UTC date-times, enums, global ids, ``__typename``; forward pages with ``hasNextPage``,
+``hasPreviousPage`` and ``totalCount``. Anything else (cursors, backward pages, computed sort
+keys, SQLite) is shaped in Python by ``schema.readpath.execute``; both are
 checked against the resolvers by the differential tests. PostGraphile serves reads the same
 way; nothing in the Python ecosystem compiles a GraphQL selection to SQL for graphql-core.
 """
@@ -67,6 +67,8 @@ def _leaf(column: Any, leaf: Any, serialize: Any) -> Any:
         return sa.cast(column, sa.Text)
     if name == "Date":
         return sa.func.to_char(column, sa.literal_column("'YYYY-MM-DD'"))
+    if name == "DateTime":
+        return _iso_datetime(column)
     if isinstance(leaf, GraphQLEnumType):
         whens = []
         for member in getattr(column.type, "enum_class", None) or ():
@@ -77,6 +79,18 @@ def _leaf(column: Any, leaf: Any, serialize: Any) -> Any:
             raise Unsupported(name)
         return sa.case(*whens)
     raise Unsupported(name)
+
+
+def _iso_datetime(column: Any) -> Any:
+    """``datetime.isoformat()`` of a UTC timestamp: microseconds only when not zero, and the
+    offset as ``+00:00`` (our timestamps are all stored and read as UTC)."""
+    utc = sa.func.timezone(sa.literal_column("'UTC'"), column)
+    micro = sa.func.to_char(utc, sa.literal_column("'US'"))
+    fraction = sa.case((micro == sa.literal_column("'000000'"), sa.literal_column("''")),
+                       else_=sa.literal_column("'.'").op("||")(micro))
+    whole = sa.func.to_char(utc, sa.literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'"))
+    return sa.case((column.is_(None), sa.null()),
+                   else_=whole.op("||")(fraction).op("||")(sa.literal_column("'+00:00'")))
 
 
 def _is_text(column: Any) -> bool:

@@ -177,6 +177,10 @@ def assert_paths_counted(query: ReadQuery, compiled: Outcome, standard: Outcome,
 
 # --- the property ----------------------------------------------------------------------
 
+# An example that hits the cancellation leak (pinned by an xfail test below) is rejected, but
+# graphql-core's coroutines it abandoned may only be reported, as never awaited, after the
+# example: that report is the same known bug, not a difference between the paths.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not FUZZING,
           print_blob=True, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
