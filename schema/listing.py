@@ -20,6 +20,7 @@ from schema.pagination import (
     OrderSpec,
     PageRequest,
     bad_input,
+    count_children,
     count_rows,
     make_page,
     page_request,
@@ -27,7 +28,6 @@ from schema.pagination import (
     select_pages,
     to_connection,
 )
-from server.domain.sql import among
 
 T = TypeVar("T")
 
@@ -118,7 +118,8 @@ async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnEleme
     request = page_request(spec.order.ordering(spec.model, order_by),
                            first=first, after=after, last=last, before=before)
     sessions = info.context.sessions
-    statement = select_page(spec.model, where, request, plain=plain_rows)
+    statement = select_page(spec.model, where, request,
+                            columns=[spec.model.__table__] if plain_rows else None)
     async with sessions() as session:
         if plain_rows:
             rows = (await (await session.connection()).execute(statement)).all()
@@ -165,8 +166,7 @@ class _ChildCounts(DataLoader[int, int]):
 
     async def _load(self, parent_ids: Sequence[int]) -> list[int]:
         model, parent_column, where = self._args
-        stmt = (sa.select(parent_column, sa.func.count()).select_from(model)
-                .where(among(parent_column, parent_ids), *where).group_by(parent_column))
+        stmt = count_children(model, parent_column, parent_ids, where)
         async with self._sessions() as session:
             counts = dict((await session.exec(stmt)).all())  # type: ignore[call-overload]
         return [int(counts.get(i, 0)) for i in parent_ids]

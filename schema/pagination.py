@@ -45,11 +45,13 @@ def edge_cursor(root: Edge[Any]) -> str:
     return encode_cursor(root.ordering, root.row)
 
 
-def _start_cursor(root: PageInfo) -> str | None:
+def start_cursor(root: PageInfo) -> str | None:
+    """The first edge's cursor (a page's ``startCursor``)."""
     return edge_cursor(root.edges[0]) if root.edges else None
 
 
-def _end_cursor(root: PageInfo) -> str | None:
+def end_cursor(root: PageInfo) -> str | None:
+    """The last edge's cursor (a page's ``endCursor``)."""
     return edge_cursor(root.edges[-1]) if root.edges else None
 
 
@@ -66,9 +68,9 @@ class Edge(Generic[NodeT]):
 class PageInfo:
     has_next_page: bool = strawberry.field(description="More rows follow this page.")
     has_previous_page: bool = strawberry.field(description="Rows come before this page.")
-    start_cursor: str | None = strawberry.field(resolver=_start_cursor,
+    start_cursor: str | None = strawberry.field(resolver=start_cursor,
                                                 description="Cursor of the first edge.")
-    end_cursor: str | None = strawberry.field(resolver=_end_cursor,
+    end_cursor: str | None = strawberry.field(resolver=end_cursor,
                                               description="Cursor of the last edge.")
     edges: strawberry.Private[list[Any]] = None  # type: ignore[assignment]
 
@@ -288,12 +290,13 @@ def to_connection(request: PageRequest, page: Page[Any], convert: Callable[[Any]
     )
 
 
-def select_page(model: Any, where: Sequence[ColumnElement[bool]],
-                request: PageRequest, *, plain: bool = False) -> sa.Select[Any]:
-    """One page of ``model`` rows matching ``where`` (plus one to detect more); ``plain``:
-    table rows rather than ORM instances (computed sort keys as labelled columns)."""
-    if plain:
-        selected = sa.select(model.__table__, *request.ordering.computed())
+def select_page(model: Any, where: Sequence[ColumnElement[bool]], request: PageRequest, *,
+                columns: Sequence[Any] | None = None) -> sa.Select[Any]:
+    """One page of ``model`` rows matching ``where`` (plus one to detect more); with
+    ``columns``, plain rows of those columns rather than ORM instances (computed sort keys
+    as labelled columns)."""
+    if columns is not None:
+        selected = sa.select(*columns, *request.ordering.computed())
     else:
         loads = [with_expression(getattr(model, c.key), c) for c in request.ordering.computed()]
         selected = sa.select(model).options(*loads)
@@ -302,16 +305,26 @@ def select_page(model: Any, where: Sequence[ColumnElement[bool]],
             .limit(request.limit + 1))
 
 
-def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int],
-                 where: Sequence[ColumnElement[bool]], request: PageRequest) -> sa.Select[Any]:
-    """One page per parent in a single statement (``ROW_NUMBER`` over each parent's rows)."""
+def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int] | None,
+                 where: Sequence[ColumnElement[bool]], request: PageRequest, *,
+                 columns: Sequence[Any] | None = None) -> sa.Select[Any]:
+    """One page per parent in a single statement (``ROW_NUMBER`` over each parent's rows).
+
+    ``parent_ids`` None: bound at execution as ``ids`` (the statement can be reused);
+    ``columns``: plain rows of those columns rather than ORM instances.
+    """
     rank = sa.func.row_number().over(
         partition_by=parent_column,
         order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
     computed = request.ordering.computed()
-    inner = (sa.select(model, rank, *computed)
-             .where(among(parent_column, parent_ids), *where, *request.conditions())
+    parents = (among(parent_column, name="ids") if parent_ids is None
+               else among(parent_column, parent_ids))
+    inner = (sa.select(*(columns if columns is not None else [model]), rank, *computed)
+             .where(parents, *where, *request.conditions())
              .subquery())
+    if columns is not None:
+        return (sa.select(inner).where(inner.c._rank <= request.limit + 1)
+                .order_by(inner.c[parent_column.key], inner.c._rank))
     ranked = sa.orm.aliased(model, inner)
     loads = [with_expression(getattr(ranked, c.key), inner.c[c.key]) for c in computed]
     return (sa.select(ranked).options(*loads).where(inner.c._rank <= request.limit + 1)
@@ -321,6 +334,13 @@ def select_pages(model: Any, parent_column: Any, parent_ids: Sequence[int],
 def count_rows(model: Any, where: Sequence[ColumnElement[bool]]) -> sa.Select[Any]:
     """``COUNT(*)`` of rows matching ``where`` (cursors ignored, as Relay's totalCount)."""
     return sa.select(sa.func.count()).select_from(model).where(*where)
+
+
+def count_children(model: Any, parent_column: Any, parent_ids: Sequence[int],
+                   where: Sequence[ColumnElement[bool]]) -> sa.Select[Any]:
+    """``(parent id, COUNT(*))`` of each parent's rows matching ``where``."""
+    return (sa.select(parent_column, sa.func.count()).select_from(model)
+            .where(among(parent_column, parent_ids), *where).group_by(parent_column))
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -27,27 +27,12 @@ if TYPE_CHECKING:
 OWNER = Reference(PersonRow, "owner_id", "person", Person.from_row)
 
 
+@cache  # built on first use: the project types import this module
 def _projects() -> Children[Project]:
     from schema.project.filters import PROJECTS, project_conditions
     from server.domain.project.models import Project as ProjectRow
 
     return Children(PROJECTS, ProjectRow.portfolio_id, project_conditions)
-
-
-class _Lazy:
-    """A declaration built on first use (projects import this module)."""
-
-    def __init__(self, build: Callable[[], Any]) -> None:
-        self._build = build
-        self._value: Any = None
-
-    def __call__(self) -> Any:
-        if self._value is None:
-            self._value = self._build()
-        return self._value
-
-
-PROJECTS_OF_PORTFOLIO = _Lazy(_projects)
 
 
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")
@@ -64,7 +49,7 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
         return await OWNER.resolve(info, self.row)
 
     @strawberry.field(description="The portfolio's projects, filtered and ordered.",
-                      metadata=plan(PROJECTS_OF_PORTFOLIO))
+                      metadata=plan(_projects))
     async def projects(self, info: Info,
                        filter: Annotated[ProjectFilter, strawberry.lazy("schema.project.filters")]
                        | None = None,
@@ -74,8 +59,8 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
                        first: First = None, after: After = None,
                        last: Last = None, before: Before = None,
                        ) -> Connection[Annotated[Project, strawberry.lazy("schema.project.types")]]:
-        return await PROJECTS_OF_PORTFOLIO().resolve(info, self.row.id, filter, order_by,
-                                                     first, after, last, before)
+        return await _projects().resolve(info, self.row.id, filter, order_by, first, after,
+                                         last, before)
 
     @strawberry.field(description="Whether the viewer may edit this portfolio.")
     def viewer_can_update(self, info: Info) -> bool:

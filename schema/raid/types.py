@@ -61,26 +61,6 @@ def person_of(fk: str) -> Reference[Person]:
     return Reference(PersonRow, fk, "person", _person)
 
 
-async def load_project(info: Info, project_id: int) -> Project | None:
-    """The parent project of a row, through the per-request loader."""
-    from schema.project.types import Project
-
-    info.context.require("read", Resource("project"))
-    row = await info.context.loaders.by_id(ProjectRow).load(project_id)
-    return Project.from_row(row) if row else None
-
-
-async def load_person(info: Info, person_id: int | None) -> Person | None:
-    """A person by id (owner, submitter, ...), through the per-request loader."""
-    from schema.organisation.types import Person
-
-    if person_id is None:
-        return None
-    info.context.require("read", Resource("person"))
-    row = await info.context.loaders.by_id(PersonRow).load(person_id)
-    return Person.from_row(row) if row else None
-
-
 async def child_resource(info: Info, resource_type: str, project_id: int,
                          row_id: int | None) -> Resource:
     """The policy resource for a row of ``project_id``, for ``viewerCan*`` answers."""
@@ -262,11 +242,10 @@ class Dependency(relay.Node):
     async def from_project(self, info: Info) -> LazyProject | None:
         return await project_of("from_project_id").resolve(info, self.row)
 
-    @strawberry.field(description="The project depended on (null when it is external).")
+    @strawberry.field(description="The project depended on (null when it is external).",
+                      metadata=plan(project_of("to_project_id")))
     async def to_project(self, info: Info) -> LazyProject | None:
-        if self.row.to_project_id is None:
-            return None
-        return await load_project(info, self.row.to_project_id)
+        return await project_of("to_project_id").resolve(info, self.row)
 
     @strawberry.field(description="Whether the viewer may edit this dependency.")
     async def viewer_can_update(self, info: Info) -> bool:

@@ -11,12 +11,19 @@ import sqlalchemy as sa
 from graphql import GraphQLObjectType
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
-from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from policies.resources import Resource
-from schema.base import decode_id
-from schema.pagination import PageRequest, encode_cursor, make_page
+from schema.base import decode_id, to_global_id
+from schema.pagination import (
+    PageRequest,
+    count_children,
+    count_rows,
+    encode_cursor,
+    make_page,
+    select_page,
+    select_pages,
+)
 from schema.readpath.plain import _Irregular, plain_completion
 from schema.readpath.plan import (
     CHILDREN,
@@ -35,6 +42,7 @@ from schema.readpath.plan import (
     ConnectionPlan,
     ObjectPlan,
     Planner,
+    columns_of,
     root_plan,
 )
 from schema.readpath.sqljson import root_statement
@@ -61,10 +69,6 @@ class Partial:
         return self._convert(self._row)
 
 
-def _global_id(type_name: str, row_id: int) -> str:
-    return to_base64(type_name, row_id)  # what str(GlobalID(...)) gives
-
-
 # Statements that depend only on the plan's shape are built once: building a page query
 # (a window function in a subquery) costs more than running it on a small page.
 _STATEMENTS: dict[Any, Any] = {}
@@ -83,7 +87,7 @@ def _statement(key: Any, build: Any) -> Any:
 def _by_ids_statement(model: Any, needed: frozenset[str] | None) -> Any:
     """The rows whose id is among ``:ids``."""
     return _statement(("by ids", model, needed), lambda: (
-        sa.select(*_columns(model, needed)).where(among(model.id, name="ids"))))
+        sa.select(*columns_of(model, needed)).where(among(model.id, name="ids"))))
 
 
 def _pages_statement(plan: ConnectionPlan, parent_column: Any) -> Any:
@@ -91,28 +95,13 @@ def _pages_statement(plan: ConnectionPlan, parent_column: Any) -> Any:
     request = plan.request
 
     def build() -> Any:
-        rank = sa.func.row_number().over(
-            partition_by=parent_column,
-            order_by=request.ordering.order_by(reverse=request.backwards)).label("_rank")
-        columns = _columns(plan.model, plan.needed(parent_column.key))
-        inner = (sa.select(*columns, rank, *request.ordering.computed())
-                 .where(among(parent_column, name="ids"), *plan.where, *plan.cursor_where)
-                 .subquery())
-        return (sa.select(inner).where(inner.c._rank <= request.limit + 1)
-                .order_by(inner.c[parent_column.key], inner.c._rank))
+        return select_pages(plan.model, parent_column, None, plan.where, request,
+                            columns=columns_of(plan.model, plan.needed(parent_column.key)))
 
     if plan.where or plan.cursor_where or request.ordering.computed():
         return build()  # conditions carry the request's own values
     return _statement(("pages", plan.model, plan.needed(parent_column.key), parent_column,
                        request.ordering.fields, request.backwards, request.limit), build)
-
-
-def _columns(model: Any, needed: frozenset[str] | None) -> list[Any]:
-    """The table, or only the columns a pure plan reads (fewer values to decode)."""
-    table = model.__table__
-    if needed is None:
-        return [table]
-    return [column for column in table.columns if column.key in needed]
 
 
 class _Fetcher:
@@ -130,14 +119,12 @@ class _Fetcher:
     async def root(self, plan: ConnectionPlan) -> Any:
         request = plan.request
         model = plan.model
-        statement = (sa.select(*_columns(model, plan.needed()), *request.ordering.computed())
-                     .where(*plan.where, *plan.cursor_where)
-                     .order_by(*request.ordering.order_by(reverse=request.backwards))
-                     .limit(request.limit + 1))
+        statement = select_page(model, plan.where, request,
+                                columns=columns_of(model, plan.needed()))
         page = make_page(request, await self._rows(statement))
         count = None
         if plan.needs_count:
-            counted = sa.select(sa.func.count()).select_from(model).where(*plan.where)
+            counted = count_rows(model, plan.where)
             count = int((await self._connection.execute(counted)).scalar_one())
         values = await self._nodes(plan, page.rows)
         return self._connection_value(plan, page, values, 0, len(page.rows), count)
@@ -155,9 +142,7 @@ class _Fetcher:
             grouped[getattr(row, parent_column.key)].append(row)
         counts: dict[int, int] = {}
         if plan.needs_count:
-            counted = (sa.select(parent_column, sa.func.count()).select_from(model)
-                       .where(among(parent_column, parent_ids), *plan.where)
-                       .group_by(parent_column))
+            counted = count_children(model, parent_column, parent_ids, plan.where)
             counts = {k: int(v) for k, v in (await self._rows(counted))}
         pages = {i: make_page(request, grouped[i]) for i in parent_ids}
         rows = [row for i in parent_ids for row in pages[i].rows]
@@ -252,7 +237,7 @@ class _Fetcher:
                 done[field_plan.key] = (value if value is None or serialize is None
                                         else serialize(value))
             elif kind == GLOBAL_ID:
-                done[field_plan.key] = _global_id(plan.type_name, row.id)
+                done[field_plan.key] = to_global_id(plan.type_name, row.id)
             elif kind == TYPENAME:
                 done[field_plan.key] = field_plan.value
             elif kind == REFERENCE:
@@ -452,20 +437,10 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
             return await self._standard_root(field_details_list, path, position_context)
         if not values:
             return None
-        value = values[0]
         if plan.pure:
-            return value
-        try:
-            info = self.build_resolve_info(field_def, to_nodes(field_details_list),
-                                           self.schema.query_type, path)  # type: ignore[arg-type]
-            completed = self.complete_object_value(object_type, field_details_list, info, path,
-                                                   value, position_context)
-            if self.is_awaitable(completed):
-                completed = await completed
-            return completed
-        except Exception as raw_error:
-            self.handle_field_error(raw_error, field_def.type, field_details_list, path)
-            return None
+            return values[0]
+        return await self._complete_root(field_def, values[0], field_details_list, path,
+                                         position_context, object_type)
 
     async def _run_root(self, plan: ConnectionPlan, field_def: Any, field_details_list: Any,
                         path: Path, position_context: Any) -> Any:
@@ -490,14 +465,19 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
                                          position_context)
 
     async def _complete_root(self, field_def: Any, value: Any, field_details_list: Any,
-                             path: Path, position_context: Any) -> Any:
-        """Complete an impure compiled value (its resolver fields run as usual)."""
+                             path: Path, position_context: Any,
+                             object_type: GraphQLObjectType | None = None) -> Any:
+        """Complete an impure compiled value (its resolver fields run as usual); for
+        ``node(id:)``, as ``object_type``, the concrete type it was planned on."""
         return_type = field_def.type
         try:
             info = self.build_resolve_info(field_def, to_nodes(field_details_list),
                                            self.schema.query_type, path)  # type: ignore[arg-type]
-            completed = self.complete_value(return_type, field_details_list, info, path, value,
-                                            position_context)
+            completed = (self.complete_object_value(object_type, field_details_list, info, path,
+                                                    value, position_context)
+                         if object_type is not None
+                         else self.complete_value(return_type, field_details_list, info, path,
+                                                  value, position_context))
             if self.is_awaitable(completed):
                 completed = await completed
             return completed

@@ -43,8 +43,8 @@ def _nodes_of(connection: Any) -> list[Any]:
 _PLAIN_RESOLVERS: dict[Any, Complete] = {
     Connection.nodes: _nodes_of,
     edge_cursor: edge_cursor,
-    pagination._start_cursor: pagination._start_cursor,  # noqa: SLF001
-    pagination._end_cursor: pagination._end_cursor,  # noqa: SLF001
+    pagination.start_cursor: pagination.start_cursor,
+    pagination.end_cursor: pagination.end_cursor,
 }
 
 

@@ -97,6 +97,14 @@ class ConnectionPlan:
         return frozenset(names)
 
 
+def columns_of(model: Any, needed: frozenset[str] | None) -> list[Any]:
+    """The table, or only the columns a pure plan reads (fewer values to decode)."""
+    table = model.__table__
+    if needed is None:
+        return [table]
+    return [column for column in table.columns if column.key in needed]
+
+
 def declaration_of(graphql_field: GraphQLField) -> Any:
     """The ``plan(...)`` declaration on a field, if it has one."""
     definition = graphql_field.extensions.get(DEFINITION)

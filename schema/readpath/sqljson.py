@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from graphql import GraphQLEnumType
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from schema.pagination import count_rows
 from schema.readpath.plan import (
     CHILDREN,
     COLUMN,
@@ -33,6 +34,7 @@ from schema.readpath.plan import (
     TYPENAME,
     ConnectionPlan,
     ObjectPlan,
+    columns_of,
 )
 
 _MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
@@ -42,11 +44,16 @@ class Unsupported(Exception):
     """The plan holds something PostgreSQL would not write exactly like the schema does."""
 
 
-def _text(value: str) -> Any:
-    """A string constant written into the SQL (GraphQL names and type names only)."""
+def _safe(value: str) -> str:
+    """A name written into the SQL as it is: only letters, digits, ``_`` and ``:``."""
     if not value.replace("_", "a").replace(":", "a").isalnum():
         raise Unsupported(value)
-    return sa.literal_column(f"'{value}'", sa.Text)
+    return value
+
+
+def _text(value: str) -> Any:
+    """A string constant written into the SQL (GraphQL names and type names only)."""
+    return sa.literal_column(f"'{_safe(value)}'", sa.Text)
 
 
 def _build(pairs: list[tuple[str, Any]]) -> Any:
@@ -99,12 +106,6 @@ def _is_text(column: Any) -> bool:
     return isinstance(kind, sa.String) and not isinstance(kind, sa.Enum)
 
 
-def _safe(value: str) -> str:
-    if not value.replace("_", "a").isalnum():
-        raise Unsupported(value)
-    return value
-
-
 def _global_id(type_name: str, source: Any) -> Any:
     prefix = _text(f"{type_name}:")
     return sa.func.encode(sa.func.convert_to(prefix.op("||")(sa.cast(source.c.id, sa.Text)),
@@ -121,10 +122,8 @@ def object_json(plan: ObjectPlan, source: Any) -> Any:
         kind = field_plan.kind
         if kind == COLUMN:
             column = source.c[field_plan.attr]
-            leaf = field_plan.value
-            if isinstance(leaf, GraphQLEnumType):
-                column = _with_type(column, plan.model, field_plan.attr)
-            pairs.append((field_plan.key, _leaf(column, leaf, field_plan.serialize)))
+            pairs.append((field_plan.key, _leaf(column, field_plan.value,
+                                                field_plan.serialize)))
         elif kind == GLOBAL_ID:
             pairs.append((field_plan.key, _global_id(plan.type_name, source)))
         elif kind == TYPENAME:
@@ -145,11 +144,6 @@ def object_json(plan: ObjectPlan, source: Any) -> Any:
     return _build(pairs)
 
 
-def _with_type(column: Any, model: Any, attr: str) -> Any:
-    """The subquery column with the table column's type (its enum class)."""
-    return sa.type_coerce(column, model.__table__.c[attr].type)
-
-
 def connection_json(plan: ConnectionPlan, parent: tuple[Any, Any] | None = None) -> Any:
     """``SELECT json_build_object(...)`` of one page (of one parent's children)."""
     request = plan.request
@@ -159,10 +153,9 @@ def connection_json(plan: ConnectionPlan, parent: tuple[Any, Any] | None = None)
     limit = request.limit
     order = request.ordering.order_by()
     rank = sa.func.row_number().over(order_by=order).label("_rn")
-    needed = plan.needed() or frozenset(model.__table__.columns.keys())
-    columns = [c for c in model.__table__.columns if c.key in needed]
-    inner = sa.select(*columns, rank).where(*plan.where, *plan.cursor_where)
-    counted = sa.select(sa.func.count()).select_from(model.__table__).where(*plan.where)
+    inner = (sa.select(*columns_of(model, plan.needed()), rank)
+             .where(*plan.where, *plan.cursor_where))
+    counted = count_rows(model, plan.where)
     if parent is not None:
         parent_column, source = parent
         inner = inner.where(parent_column == source.c.id).correlate(source)

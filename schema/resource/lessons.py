@@ -18,9 +18,9 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
-from schema.listing import ListSpec, ids_of, one_of, since
+from schema.listing import ListSpec, ids_of, one_of, plan, since
 from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input
-from schema.raid.types import LazyProject, child_resource, load_project
+from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain import enums
 from server.domain.knowledge import full_text
 from server.domain.knowledge.models import Lesson as LessonRow
@@ -44,11 +44,10 @@ class Lesson(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
     row: strawberry.Private[LessonRow]
 
-    @strawberry.field(description="The project the lesson was learned on.")
+    @strawberry.field(description="The project the lesson was learned on.",
+                      metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
-        if self.row.project_id is None:
-            return None
-        return await load_project(info, self.row.project_id)
+        return await project_of("project_id").resolve(info, self.row)
 
     async def _resource(self, info: Info) -> Resource:
         if self.row.project_id is None:  # no project, no manager: the PMO's alone
