@@ -141,6 +141,15 @@ class Ordering:
         """The labelled expressions of the computed keys, to load onto each row."""
         return [f.column for f, _ in self.fields if f.computed]
 
+    def key_columns(self) -> list[Any]:
+        """The id and the stored sort columns: all a cursor needs (computed keys are added
+        by the page statement)."""
+        columns = [self.id_column]
+        for f, _ in self.fields:
+            if not f.computed and all(f.column.key != c.key for c in columns):
+                columns.append(f.column)
+        return columns
+
     def values_of(self, row: Any) -> list[Any]:
         """The row's sort values in cursor order (without NULL flags)."""
         values = [getattr(row, f.column.key) for f, _ in self.fields]

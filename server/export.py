@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from starlette.requests import Request
@@ -47,11 +48,14 @@ def _error(status: int, message: str, code: str) -> JSONResponse:
                         status_code=status)
 
 
-def columns(report: RowReport) -> list[tuple[str, str]]:
-    """(attribute, GraphQL field name) of the report's row type, in field order."""
+def columns(report: RowReport) -> list[tuple[Callable[[Any], Any], str]]:
+    """(how the value is read off a row, GraphQL field name) of the report's row type, in
+    field order: an attribute, or the field's resolver (the global ids) as GraphQL calls it."""
     definition: Any = report.row_type.__strawberry_definition__  # type: ignore[attr-defined]
     convert = schema.config.name_converter
-    return [(f.python_name, convert.get_graphql_name(f)) for f in definition.fields]
+    return [(f.base_resolver.wrapped_func if f.base_resolver is not None
+             else attrgetter(f.python_name), convert.get_graphql_name(f))
+            for f in definition.fields]
 
 
 def cell(value: Any) -> str:
@@ -108,13 +112,18 @@ async def _lines(request: Request, report: RowReport, portfolio_id: int | None,
     while True:
         page_of = page_request(ordering, first=BATCH, after=after, last=None, before=None)
         async with sessions() as session:
-            statement = select_page(report.model, where, page_of)
-            fetched = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
+            if report.keys_only:
+                statement = select_page(report.model, where, page_of,
+                                        columns=ordering.key_columns())
+                fetched = (await (await session.connection()).execute(statement)).all()
+            else:
+                statement = select_page(report.model, where, page_of)
+                fetched = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
             page = make_page(page_of, fetched)
             rows = await report.rows(session, page.rows, as_of)
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([cell(getattr(row, attribute)) for attribute, _ in names]
+        writer.writerows([cell(read(row)) for read, _ in names]
                          for row in rows)
         yield buffer.getvalue()
         if not page.has_next:

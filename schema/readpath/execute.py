@@ -24,7 +24,7 @@ from schema.pagination import (
     select_page,
     select_pages,
 )
-from schema.readpath.plain import _Irregular, plain_completion
+from schema.readpath.plain import plain_completion
 from schema.readpath.plan import (
     CHILDREN,
     COLUMN,
@@ -339,8 +339,8 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
             if complete is not None:
                 try:
                     value = complete(result)
-                except _Irregular:
-                    pass  # a null where none may be: the standard completion reports it
+                except Exception:  # noqa: BLE001 - the standard completion reports it
+                    pass  # a null where none may be, or a value its scalar refuses
                 else:
                     self.read_path_stats.compiled += 1
                     return value

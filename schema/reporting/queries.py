@@ -85,7 +85,8 @@ async def row_connection(info: Info, report: RowReport, where: list[ColumnElemen
     require_reads(info, report.reads)
     where = [*where, *report.in_portfolio(portfolio_row_id(portfolio))]
     connection = await root_connection(info, report.spec, where, order_by,
-                                       first, after, last, before, plain_rows=True)
+                                       first, after, last, before, plain_rows=True,
+                                       keys_only=report.keys_only)
     async with info.context.sessions() as session:
         rows = await report.rows(session, [edge.node for edge in connection.edges],
                                  as_of or today())

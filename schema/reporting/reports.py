@@ -16,7 +16,7 @@ from schema.listing import ListSpec
 from schema.pagination import OrderSpec
 from schema.project.filters import PROJECTS
 from schema.raid.filters import ISSUES, RISKS
-from schema.reporting.types import IssueRow, MilestoneRow, ProjectRow, RiskRow, from_data
+from schema.reporting.types import IssueRow, MilestoneRow, ProjectRow, RiskRow
 from schema.resource.milestones import MILESTONES
 from server.domain.project.models import Milestone, Project
 from server.domain.raid.models import Issue, Risk
@@ -38,6 +38,8 @@ class RowReport:
     row_type: type
     project_column: Any
     uses_as_of: bool = False
+    keys_only: bool = False
+    """``build`` needs only the rows' ids: pages are read as the ids and sort keys."""
 
     @property
     def spec(self) -> ListSpec[Any]:
@@ -48,10 +50,11 @@ class RowReport:
         """The rows of the portfolio's projects (no condition without one)."""
         return service.in_portfolio(self.project_column, portfolio_id)
 
-    async def rows(self, session: AsyncSession, models: Sequence[Any], as_of: date) -> list[Any]:
-        """The GraphQL row objects of ``models`` (a page or a batch), in their order."""
-        return [from_data(self.row_type, data) for data in await self.build(session, models,
-                                                                             as_of)]
+    async def rows(self, session: AsyncSession, models: Sequence[Any], as_of: date,
+                   ) -> Sequence[Any]:
+        """The rows of ``models`` (a page or a batch), in their order: the domain rows, which
+        ``row_type`` resolves as they are (its id fields make the global ids)."""
+        return await self.build(session, models, as_of)
 
 
 async def _risks(session: AsyncSession, rows: Sequence[Any], as_of: date) -> Sequence[Any]:
@@ -70,7 +73,7 @@ PROJECT_ROWS = RowReport(
     "projectRows", Project, PROJECTS.order,
     ("project", "portfolio", "program", "person", "cost_entry", "milestone", "risk", "issue",
      "project_objective", "objective", "status_report", "reference_data"),
-    service.project_rows, ProjectRow, Project.id, uses_as_of=True)
+    service.project_rows, ProjectRow, Project.id, uses_as_of=True, keys_only=True)
 RISK_ROWS = RowReport("riskRows", Risk, RISKS.order,
                       ("risk", "project", "portfolio", "person", "reference_data"),
                       _risks, RiskRow, Risk.project_id)

@@ -18,6 +18,7 @@ import strawberry
 from schema.base import to_global_id
 from schema.enums import MilestoneStatus, ProjectStatus, Rag, RiskResponse, RiskStatus
 from schema.raid.types import IssueSeverity, IssueStatus
+from schema.readpath.plain import plain_resolver
 
 T = TypeVar("T")
 
@@ -44,11 +45,27 @@ def from_data(cls: type[T], data: Any) -> T:
     return row
 
 
+def global_id(type_name: str, attribute: str, description: str, *,
+              nullable: bool = False) -> Any:
+    """A row field showing the row id in ``attribute`` as a ``type_name`` global id. The row
+    types are resolved from the domain rows as they are (no copy per row); only these fields
+    compute anything, and plain completion calls them directly."""
+    if nullable:
+        def optional(root: Any) -> strawberry.ID | None:
+            value = getattr(root, attribute)
+            return None if value is None else strawberry.ID(to_global_id(type_name, value))
+        return strawberry.field(resolver=plain_resolver(optional), description=description)
+
+    def required(root: Any) -> strawberry.ID:
+        return strawberry.ID(to_global_id(type_name, getattr(root, attribute)))
+    return strawberry.field(resolver=plain_resolver(required), description=description)
+
+
 @strawberry.type(description="One project as a flat row for BI tools: people and portfolio by "
                              "name, earned value as of a day, RAID counts and its last status "
                              "report. Money is rounded as EarnedValue is.")
 class ProjectRow:
-    id: strawberry.ID = strawberry.field(description="The project's global id (as Project.id).")
+    id: strawberry.ID = global_id("Project", "id", "The project's global id (as Project.id).")
     code: str = strawberry.field(description="Project code such as PRJ-0042.")
     name: str = strawberry.field(description="Project name.")
     portfolio_code: str | None = strawberry.field(description="The portfolio's code.")
@@ -94,8 +111,8 @@ class ProjectRow:
 
 @strawberry.type(description="One risk as a flat row for BI tools.")
 class RiskRow:
-    id: strawberry.ID = strawberry.field(description="The risk's global id.")
-    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    id: strawberry.ID = global_id("Risk", "id", "The risk's global id.")
+    project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")
     portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
@@ -116,8 +133,8 @@ class RiskRow:
 
 @strawberry.type(description="One issue as a flat row for BI tools.")
 class IssueRow:
-    id: strawberry.ID = strawberry.field(description="The issue's global id.")
-    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    id: strawberry.ID = global_id("Issue", "id", "The issue's global id.")
+    project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")
     portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
@@ -129,16 +146,17 @@ class IssueRow:
     due_date: date | None = strawberry.field(description="When it should be resolved.")
     resolved_on: date | None = strawberry.field(description="When it was resolved.")
     resolution: str | None = strawberry.field(description="How it was resolved.")
-    source_risk_id: strawberry.ID | None = strawberry.field(
-        description="Global id of the risk it was escalated from, if any.")
+    source_risk_id: strawberry.ID | None = global_id(
+        "Risk", "source_risk_id", "Global id of the risk it was escalated from, if any.",
+        nullable=True)
     created_at: datetime = strawberry.field(description="When it was raised (UTC).")
     updated_at: datetime = strawberry.field(description="When it last changed (UTC).")
 
 
 @strawberry.type(description="One milestone as a flat row for BI tools.")
 class MilestoneRow:
-    id: strawberry.ID = strawberry.field(description="The milestone's global id.")
-    project_id: strawberry.ID = strawberry.field(description="The project's global id.")
+    id: strawberry.ID = global_id("Milestone", "id", "The milestone's global id.")
+    project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")
     portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
