@@ -13,11 +13,13 @@ from admin.audit import ConsoleSession
 from admin.auth import ConsoleAuth
 from admin.views import ALL_VIEWS
 from policies.enforcer import Authorizer
+from server.rate_limit import Budgets
 
 
 def mount_admin(app: Starlette, *, engine: AsyncEngine,
                 sessions: async_sessionmaker[AsyncSession], authorizer: Callable[[], Authorizer],
-                secret_key: str, https_only: bool) -> Admin:
+                secret_key: str, https_only: bool,
+                budgets: Callable[[], Budgets | None] = lambda: None) -> Admin:
     """Mount the console at ``/admin`` behind the PMO login."""
     console = Admin(
         app,
@@ -28,7 +30,7 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
         title="PMO console",
         base_url="/admin",
         authentication_backend=ConsoleAuth(secret_key, sessions, authorizer,
-                                           https_only=https_only),
+                                           https_only=https_only, budgets=budgets),
     )
     for view in ALL_VIEWS:
         console.add_view(view)

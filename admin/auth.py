@@ -15,8 +15,9 @@ from policies.enforcer import Authorizer
 from policies.resources import Resource, Subject
 from server.domain.auth import roles
 from server.domain.auth import service as auth_service
-from server.domain.auth.passwords import verify_password
+from server.domain.auth.passwords import check_password
 from server.domain.organisation.models import Person
+from server.rate_limit import Budgets
 
 CONSOLE_RIGHT = ("update", Resource("reference_data"))
 
@@ -25,10 +26,12 @@ class ConsoleAuth(AuthenticationBackend):
     """Session-cookie login for the console, decided by the one enforcer."""
 
     def __init__(self, secret_key: str, sessions: async_sessionmaker[AsyncSession],
-                 authorizer: Callable[[], Authorizer], *, https_only: bool) -> None:
+                 authorizer: Callable[[], Authorizer], *, https_only: bool,
+                 budgets: Callable[[], Budgets | None] = lambda: None) -> None:
         super().__init__(secret_key=secret_key, https_only=https_only, same_site="strict")
         self._sessions = sessions
         self._authorizer = authorizer
+        self._budgets = budgets
 
     async def _allowed(self, session: AsyncSession, person: Person | None) -> bool:
         if person is None or not person.active or person.id is None:
@@ -40,17 +43,26 @@ class ConsoleAuth(AuthenticationBackend):
 
     async def login(self, request: Request) -> bool:
         form = await request.form()
-        email = str(form.get("username", ""))
+        email = str(form.get("username", "")).strip().lower()
         password = str(form.get("password", ""))
+        budgets = self._budgets()
+        address = request.client.host if request.client else "unknown"
+        if budgets is not None and (await budgets.exhausted("address", address)
+                                    or await budgets.exhausted("account", email)):
+            return False  # throttled: not even checked
         async with self._sessions() as session:
             try:
                 person = await auth_service.get_by_email(session, email=email)
             except auth_service.UserError:
-                return False
-            if person is None or not verify_password(password, person.password_hash):
-                return False
-            if not await self._allowed(session, person):
-                return False
+                person = None
+            # The same hashing work whether or not the account exists (check_password).
+            matches = await check_password(password, person.password_hash if person else None)
+            allowed = matches and await self._allowed(session, person)
+        if not allowed or person is None:
+            if budgets is not None:
+                await budgets.spend("address", address)
+                await budgets.spend("account", email)
+            return False
         request.session.update({"user_id": person.id})
         return True
 

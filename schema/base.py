@@ -53,6 +53,10 @@ def to_global_id(type_name: str, node_id: int) -> strawberry.ID:
     return strawberry.ID(to_base64(type_name, node_id))  # what str(GlobalID(...)) gives
 
 
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are 32-bit integers (PostgreSQL ``integer``)."""
+
+
 def decode_id(value: str, *, expected: str | None = None) -> tuple[str, int] | None:
     """``(type name, row id)`` from a global id, or None when it is not one (of ``expected``)."""
     try:
@@ -62,6 +66,8 @@ def decode_id(value: str, *, expected: str | None = None) -> tuple[str, int] | N
         return None
     if expected is not None and gid.type_name != expected:
         return None
+    if not 1 <= node_id <= MAX_ROW_ID:
+        return None  # no row has it, and it must not reach an integer column
     return gid.type_name, node_id
 
 

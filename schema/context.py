@@ -18,6 +18,7 @@ from schema.readpath.stats import ReadPathStats
 from server.domain.actor import Actor
 from server.domain.auth.viewer import Viewer
 from server.domain.enums import AuditSource
+from server.limits import Limits
 
 T = TypeVar("T")
 
@@ -40,6 +41,13 @@ class Context:
     # The response is encoded by orjson (HTTP): a compiled root list may answer with JSON
     # that PostgreSQL built (an ``orjson.Fragment``) instead of Python values.
     raw_json: bool = False
+    # What one request may ask (schema/limits.py); the defaults unless settings say otherwise.
+    limits: Limits = field(default_factory=Limits)
+    # Production: no __schema/__type, and no "Did you mean ...?" in error messages.
+    introspection: bool = True
+    hide_suggestions: bool = False
+    # Persisted operations (server/persisted.py OperationStore); None: any document runs.
+    operations: Any = None
     loaders: Loaders = field(init=False)
     read_path_stats: ReadPathStats = field(init=False)
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.extensions import ParserCache, SchemaExtension
+import orjson
+from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
+from schema.limits import Measure, measure, refused
 from server.db import QueryStats, current_stats
+from server.limits import Limits
+from server.rate_limit import Budgets
 
 logger = logging.getLogger("pmo.graphql")
+# graphql-core's parser stops with this message past ``max_tokens`` (and has no error class of
+# its own for it): the one parse error that is a limit, not a mistake.
+TOKEN_LIMIT = "tokens. Parsing aborted."
+# graphql-core's hints ("Did you mean 'projects'?"), which map the schema for a stranger:
+# removed in production, where introspection is off too.
+SUGGESTION = re.compile(r" ?Did you mean [^\n]*\?")
 
 
 class SqlStatistics(SchemaExtension):
@@ -53,6 +65,108 @@ class CachedParsing(ParserCache):
             yield
 
 
+class PersistedOperations(SchemaExtension):
+    """The operation a request runs when it names a persisted one (or when only registered
+    operations may run): ``server.persisted``, before anything is parsed."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        store = getattr(context.context, "operations", None)
+        if store is not None:
+            context.query = store.text_of(context.query, context.operation_extensions)
+        yield
+
+
+class RequestLimits(ValidationCache):
+    """The request's limits (``schema.limits``) before anything else: the token limit while
+    parsing, then depth, aliases, root fields, directives, operations, variables and cost in
+    one linear walk, then the caller's budget (``server.rate_limit``), charged the cost. A
+    request over any of them is refused without graphql-core's validation (which a crafted
+    document would also keep busy); otherwise validation runs, cached by document as
+    Strawberry's ``ValidationCache`` does. Answers report their cost in ``extensions.cost``.
+    """
+
+    def __init__(self, maxsize: int | None = None) -> None:
+        super().__init__(maxsize)
+        self._limits = Limits()
+        self._measure: Measure | None = None
+        self._remaining: int | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        self._limits = getattr(context.context, "limits", None) or Limits()
+        context.parse_options["max_tokens"] = self._limits.tokens
+        yield
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        refusal = await self._refusal()
+        if refusal:
+            context.pre_execution_errors = refusal
+        else:
+            rules = tuple(context.validation_rules)
+            if not getattr(context.context, "introspection", True):
+                rules = (*rules, NoSchemaIntrospectionCustomRule)
+            context.pre_execution_errors = self.cached_validate_document(
+                context.schema._schema, context.graphql_document, rules)  # noqa: SLF001
+        yield
+
+    async def _refusal(self) -> list[GraphQLError]:
+        context = self.execution_context
+        limits = self._limits
+        variables = context.variables or {}
+        size = _json_size(variables) if variables else 0
+        if size > limits.variables_bytes:
+            return [refused(f"the variables take {size} bytes as JSON; at most "
+                            f"{limits.variables_bytes}", "MAX_VARIABLES_SIZE_EXCEEDED")]
+        assert context.graphql_document is not None
+        found = measure(context.schema._schema, context.graphql_document,  # noqa: SLF001
+                        context.operation_name, variables, limits)
+        if found.errors:
+            return found.errors
+        self._measure = found
+        budgets, caller = _caller(context.context)
+        if budgets is None:
+            return []
+        wait = await budgets.spend("caller", caller, max(found.cost, 1))
+        if wait is not None:
+            return [refused(f"the cost budget of {budgets.budget('caller')} a minute is spent "
+                            f"(this operation costs {found.cost}): retry in {wait} s",
+                            "RATE_LIMITED", retryAfter=wait, cost=found.cost)]
+        self._remaining = await budgets.remaining("caller", caller)
+        return []
+
+    def get_results(self) -> dict[str, Any]:
+        found = self._measure
+        if found is None or self.execution_context.pre_execution_errors:
+            return {}
+        cost: dict[str, Any] = {"requested": found.cost, "maximum": self._limits.cost}
+        if self._remaining is not None:
+            cost["remaining"] = self._remaining
+        return {"cost": cost}
+
+
+def _json_size(value: Any) -> int:
+    try:
+        return len(orjson.dumps(value))
+    except TypeError:  # what orjson refuses (a lone surrogate) json escapes
+        return len(json.dumps(value))
+
+
+def _caller(context: Any) -> tuple[Budgets | None, str]:
+    """The process's budgets and the key of the caller's: one per API token, else one per
+    person."""
+    request = getattr(context, "request", None)
+    viewer = getattr(context, "viewer", None)
+    budgets = getattr(getattr(getattr(request, "app", None), "state", None), "budgets", None)
+    if budgets is None or viewer is None:
+        return None, ""
+    identity = viewer.identity
+    if identity.token_name is not None:
+        return budgets, f"token:{identity.person_id}:{identity.token_name}"
+    return budgets, f"person:{identity.person_id}"
+
+
 class MaskInternalErrors(SchemaExtension):
     """Give every error a code. Client mistakes keep their message (``GRAPHQL_PARSE_FAILED``,
     ``GRAPHQL_VALIDATION_FAILED``); exceptions from our code are bugs: logged with a request
@@ -64,14 +178,20 @@ class MaskInternalErrors(SchemaExtension):
         result = self.execution_context.result
         if not result or not result.errors:
             return
-        debug = getattr(self.execution_context.context, "debug", False)
+        context = self.execution_context.context
+        debug = getattr(context, "debug", False)
         result.errors = [_classify(error, debug) for error in result.errors]
+        if getattr(context, "hide_suggestions", False):
+            for error in result.errors:
+                error.message = SUGGESTION.sub("", error.message)
 
 
 def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
     if (error.extensions or {}).get("code"):
         return error
     original = error.original_error
+    if isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT in error.message:
+        return GraphQLError(error.message, extensions={"code": "MAX_TOKENS_EXCEEDED"})
     if original is None or isinstance(original, GraphQLError):
         code = ("GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError)
                 else "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")

@@ -52,8 +52,16 @@ def search(term: str | None, *columns: Any) -> list[ColumnElement[bool]]:
     """Case-insensitive substring match on any of ``columns``."""
     if term is None or not term.strip():
         return []
+    if len(term) > MAX_SEARCH_LENGTH:
+        raise bad_input(f"search: at most {MAX_SEARCH_LENGTH} characters")
     pattern = f"%{_like_escape(term.strip().lower())}%"
     return [sa.or_(*(sa.func.lower(c).like(pattern, escape="\\") for c in columns))]
+
+
+MAX_LIST_FILTER = 500
+"""Ids one list filter may name."""
+MAX_SEARCH_LENGTH = 200
+"""Characters a search term may have."""
 
 
 def one_of(column: Any, values: Sequence[Any] | None) -> list[ColumnElement[bool]]:
@@ -68,6 +76,8 @@ def ids_of(column: Any, global_ids: Sequence[str] | None, type_name: str,
     """``column IN`` the row ids behind global ids; BAD_USER_INPUT for a foreign id."""
     if global_ids is None:
         return []
+    if len(global_ids) > MAX_LIST_FILTER:
+        raise bad_input(f"{argument}: at most {MAX_LIST_FILTER} ids")
     row_ids = []
     for value in global_ids:
         decoded = decode_id(value, expected=type_name)

@@ -197,11 +197,55 @@ def decode_cursor(ordering: Ordering, cursor: str) -> list[Any]:
         payload = json.loads(raw)
         values = [_typed(v) for v in payload["v"]]
         signature = payload["o"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, ArithmeticError):
         raise bad_input(f"invalid cursor: {cursor!r}") from None
     if signature != ordering.signature or len(values) != len(ordering.fields) + 1:
         raise bad_input("the cursor was made for another orderBy; restart paging")
+    # A cursor is the client's to forge: each value must be what its column holds, or it
+    # would reach the database as a bind the driver refuses (or, on SQLite, compares oddly).
+    expected = [(f.column, f.nullable) for f, _ in ordering.fields]
+    for (column, nullable), value in zip([*expected, (ordering.id_column, False)], values,
+                                         strict=True):
+        if not _fits(column, value, nullable):
+            raise bad_input(f"invalid cursor: {cursor!r}")
     return values
+
+
+_INT_RANGE = {False: (-(2**31), 2**31 - 1), True: (-(2**63), 2**63 - 1)}
+
+
+def _fits(column: Any, value: Any, nullable: bool) -> bool:
+    """Whether a decoded cursor value can stand for a value of ``column``."""
+    if value is None:
+        return nullable
+    column_type = getattr(column, "type", None)
+    check = getattr(column_type, "cursor_value_ok", None)
+    if check is not None:  # a sort key with a cursor value of its own making
+        return bool(check(value))
+    try:
+        python_type = column_type.python_type  # type: ignore[union-attr]
+        if python_type is object and hasattr(column_type, "impl"):  # a TypeDecorator
+            python_type = column_type.impl.python_type  # type: ignore[union-attr]
+    except (AttributeError, NotImplementedError):
+        return isinstance(value, str | int | float | Decimal | date) and not isinstance(value, bool)
+    if python_type is bool:
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if python_type is int:
+        low, high = _INT_RANGE[isinstance(column_type, sa.BigInteger)]
+        return isinstance(value, int) and low <= value <= high
+    if python_type is float:
+        return isinstance(value, int | float)
+    if python_type is Decimal:
+        return isinstance(value, Decimal) and value.is_finite()
+    if python_type is datetime:
+        return isinstance(value, datetime) and value.tzinfo is not None
+    if python_type is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if isinstance(python_type, type) and issubclass(python_type, Enum):
+        return isinstance(value, str) and value in {m.value for m in python_type}
+    return isinstance(value, python_type)
 
 
 def keyset_condition(ordering: Ordering, values: list[Any], *, after: bool) -> ColumnElement[bool]:
@@ -218,7 +262,13 @@ def keyset_condition(ordering: Ordering, values: list[Any], *, after: bool) -> C
         if value is None:
             continue  # the NULL group has no "greater" values; its flag key decides
         forward = (not desc) if after else desc
-        step = expr > value if forward else expr < value
+        if isinstance(value, bool):
+            # SQL orders false before true, but SQLAlchemy compares booleans only for
+            # equality: "after false" is true, "after true" is nothing (and the reverse).
+            step = (expr.is_(True) if not value else sa.false()) if forward \
+                else (expr.is_(False) if value else sa.false())
+        else:
+            step = expr > value if forward else expr < value
         equal_prefix = [(e.is_(None) if v is None else e == v) for e, _d, v in keys[:i]]
         alternatives.append(sa.and_(*equal_prefix, step))
     return sa.or_(*alternatives) if alternatives else sa.false()

@@ -8,12 +8,6 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -25,7 +19,13 @@ from schema.collaboration import roots as collaboration
 from schema.context import Info
 from schema.control import roots as control
 from schema.decisions import roots as decisions
-from schema.extensions import CachedParsing, MaskInternalErrors, SqlStatistics
+from schema.extensions import (
+    CachedParsing,
+    MaskInternalErrors,
+    PersistedOperations,
+    RequestLimits,
+    SqlStatistics,
+)
 from schema.governance import roots as governance
 from schema.integration import roots as integration
 from schema.live import roots as live
@@ -43,14 +43,8 @@ from schema.reporting import roots as reporting
 from schema.resource import roots as resource
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
-MAX_QUERY_DEPTH = 12
-MAX_ALIASES = 30
 MAX_NODES = 100
 DOCUMENT_CACHE_SIZE = 512
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
 PACKAGES = (project, raid, control, resource, organisation, governance, live, collaboration,
             metrics, decisions, analytics, reporting, integration)
 for _package in PACKAGES:
@@ -116,11 +110,11 @@ schema = PmoSchema(
     types=[Person, Portfolio, Project, ApiToken, *(t for p in PACKAGES for t in p.TYPES)],
     execution_context_class=ReadPathExecutor,
     extensions=[
-        # Parsing and validation are cached by document: the limiters' rule classes are built
-        # once (not per request) so that they are part of a stable cache key.
+        # The limits first (the token limit is a parse option), then parsing and validation,
+        # both cached by document.
+        PersistedOperations,
+        lambda: RequestLimits(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: CachedParsing(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: AddValidationRules(LIMIT_RULES),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         MaskInternalErrors,
         SqlStatistics,
     ],

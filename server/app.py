@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -17,10 +19,14 @@ from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
 from server.authentication import RequireBearer
+from server.body_limit import BodyLimit
 from server.broadcast import for_database as broadcast_for
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
 from server.export import export_app
 from server.graphql_app import PmoGraphQL
+from server.persisted import OperationStore, read_manifest
+from server.rate_limit import Budgets
+from server.security_headers import SecurityHeaders
 from server.settings import Settings, get_settings
 
 READY_TIMEOUT_SECONDS = 3.0
@@ -54,7 +60,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.debug:
         instrument(engine)
 
-    graphql = PmoGraphQL(schema, graphql_ide=None if settings.is_production else "graphiql")
+    graphql = PmoGraphQL(schema, graphql_ide=None if settings.is_production else "graphiql",
+                         allow_queries_via_get=settings.graphql_get)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -88,8 +95,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/export/{report}.csv", export_app(), methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(SecurityHeaders),
+            *([Middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                          allow_methods=["GET", "POST"],
+                          allow_headers=["Authorization", "Content-Type", "Accept"],
+                          max_age=600)] if settings.cors_origins else []),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
     )
     app.state.settings = settings
+    app.state.operations = OperationStore(read_manifest(settings.persisted_operations),
+                                          only_registered=settings.persisted_only)
+    app.state.budgets = Budgets(per_caller=settings.cost_per_minute,
+                                per_address=settings.failures_per_minute_per_address,
+                                per_account=settings.failures_per_minute_per_account)
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.broadcast = broadcast_for(settings.database_url, engine)
@@ -100,5 +120,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         authorizer=lambda: app.state.authorizer,
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.is_production,
+        budgets=lambda: app.state.budgets,
     )
     return app

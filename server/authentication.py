@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.domain.auth import api_tokens
 from server.domain.auth.authn import AuthenticationError, authenticate, bearer_token
 from server.domain.auth.viewer import Viewer, load_viewer
+from server.rate_limit import Budgets
 from server.settings import Settings
 
 
@@ -59,6 +60,14 @@ def unauthenticated_response(reason: str) -> JSONResponse:
     )
 
 
+def rate_limited_response(retry_after: int, reason: str) -> JSONResponse:
+    """HTTP 429 with ``Retry-After``, in the shape GraphQL clients read."""
+    return JSONResponse(
+        {"errors": [{"message": f"{reason}: retry in {retry_after} s",
+                     "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}]},
+        status_code=429, headers={"Retry-After": str(retry_after)})
+
+
 def _is_ide_page(request: Request, settings: Settings) -> bool:
     # The GraphiQL page itself is static and holds no data; its queries carry a token.
     return (not settings.is_production and request.method == "GET"
@@ -82,10 +91,20 @@ class RequireBearer:
         request = Request(scope)
         state: Any = request.app.state
         if not _is_ide_page(request, state.settings):
+            budgets: Budgets | None = getattr(state, "budgets", None)
+            address = request.client.host if request.client else "unknown"
+            wait = budgets and await budgets.exhausted("address", address)
+            if wait:
+                await rate_limited_response(
+                    wait, "too many failed authentications from this address")(
+                        scope, receive, send)
+                return
             try:
                 viewer = await resolve_viewer(
                     state.sessions, state.settings, request.headers.get("authorization"))
             except AuthenticationError as exc:
+                if budgets is not None:
+                    await budgets.spend("address", address)
                 await unauthenticated_response(exc.reason)(scope, receive, send)
                 return
             scope.setdefault("state", {})["viewer"] = viewer

@@ -51,6 +51,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
 webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
+operations_app = typer.Typer(help="Persisted operations.", no_args_is_help=True)
+app.add_typer(operations_app, name="operations")
 token_app = typer.Typer(
     cls=DefaultCommandGroup,
     help="Tokens: a JWT for a person (pmo token EMAIL), API tokens for service accounts.",
@@ -410,6 +412,39 @@ def schema_export(
     target = path or SDL_PATH
     target.write_text(print_sdl(), encoding="utf-8")
     out.print(f"wrote {target}")
+
+
+@operations_app.command("register")
+def operations_register(
+    files: Annotated[list[Path], typer.Argument(help="GraphQL documents, one operation each.")],
+) -> None:
+    """Add operations to the persisted-operations manifest (PMO_PERSISTED_OPERATIONS), after
+    checking each against the schema; print each one's SHA-256."""
+    from graphql import GraphQLError, parse, validate
+
+    from schema.schema import schema
+    from server.persisted import register
+
+    settings = settings_or_exit()
+    texts = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+            problems = [e.message for e in validate(schema._schema, parse(text))]  # noqa: SLF001
+        except OSError as exc:
+            fail(f"{path}: {exc.strerror}")
+        except GraphQLError as exc:
+            fail(f"{path}: {exc.message}")
+        if problems:
+            fail(f"{path}: {problems[0]}")
+        texts.append(text)
+    try:
+        hashes = register(settings.persisted_operations, texts)
+    except ValueError as exc:
+        fail(str(exc))
+    for path, key in zip(files, hashes, strict=True):
+        out.print(f"{key}  {path}")
+    out.print(f"{len(hashes)} registered in {settings.persisted_operations}")
 
 
 @app.command()

@@ -16,9 +16,9 @@ from strawberry.types.unset import UNSET
 from schema.context import Context
 from server.authentication import resolve_viewer
 from server.domain.auth.authn import AuthenticationError
+from server.persisted import NOT_FOUND
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"}
 
 
 class PmoGraphQL(GraphQL[Context, None]):
@@ -32,6 +32,10 @@ class PmoGraphQL(GraphQL[Context, None]):
                        request=request, response=response, debug=state.settings.debug,
                        compiled_reads=state.settings.compiled_reads,
                        raw_json=not isinstance(request, WebSocket),
+                       limits=state.settings.limits,
+                       introspection=state.settings.introspection_enabled,
+                       hide_suggestions=state.settings.is_production,
+                       operations=state.operations,
                        broadcast=state.broadcast)
 
     def encode_json(self, data: object) -> str:
@@ -46,11 +50,21 @@ class PmoGraphQL(GraphQL[Context, None]):
         data = await super().process_result(request, result)
         accept = request.headers.get("accept", "")
         response = getattr(request.state, "pmo_response", None)
+        limited = [e for e in result.errors or []
+                   if (e.extensions or {}).get("code") == "RATE_LIMITED"]
+        if response is not None and limited:
+            # Nothing ran: 429 whatever the media type, with the wait in Retry-After.
+            response.status_code = 429
+            response.headers["Retry-After"] = str(limited[0].extensions["retryAfter"])  # type: ignore[index]
+            return data
         if response is not None and GRAPHQL_RESPONSE in accept:
             response.pmo_media_type = GRAPHQL_RESPONSE
-            codes = {(e.extensions or {}).get("code") for e in result.errors or []}
-            if result.data is None and codes & REQUEST_ERRORS:
+            # Refused before execution (parse, validation, a limit): 400 and no data entry.
+            if result.data is None and result.errors and all(
+                    e.path is None and (e.extensions or {}).get("code") != NOT_FOUND
+                    for e in result.errors):
                 response.status_code = 400
+                data.pop("data", None)
         return data
 
     def create_response(self, response_data: Any, sub_response: Any) -> Response:

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.limits import Limits
+
 # The development secret is public (it is in this file): production refuses it.
 DEMO_SECRET_KEY = "dev-insecure-demo-secret-do-not-use-in-production"  # noqa: S105
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path.cwd() / 'pmo.db'}"
@@ -38,6 +40,35 @@ class Settings(BaseSettings):
     compiled_reads: bool = True
     # Optional external OpenID Connect provider: RS256 tokens verified against its JWKS,
     # their ``email`` claim mapped to a Person.
+    # What one GraphQL request may ask (schema/limits.py); each refused before anything runs.
+    max_depth: int = Field(default=Limits.depth, ge=1)
+    max_aliases: int = Field(default=Limits.aliases, ge=0)
+    max_root_fields: int = Field(default=Limits.root_fields, ge=1)
+    max_directives: int = Field(default=Limits.directives, ge=0)
+    max_operations: int = Field(default=Limits.operations, ge=1)
+    max_tokens: int = Field(default=Limits.tokens, ge=100)
+    max_cost: int = Field(default=Limits.cost, ge=1)
+    max_variables_bytes: int = Field(default=Limits.variables_bytes, ge=1_000)
+    # Request bodies past this are answered 413 before they are read to the end.
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000)
+    # Budgets per minute (server/rate_limit.py), 0 for none: the GraphQL cost one caller (a
+    # person's session, or one API token) may spend, and the failed sign-ins (bad tokens,
+    # console passwords) one client address, or one console account, may make.
+    # Introspection (__schema, __type): on outside production, where clients read the
+    # committed SDL instead; PMO_INTROSPECTION=1 turns it on there too.
+    introspection: bool | None = None
+    # GraphQL queries over GET (never mutations): off unless asked for.
+    graphql_get: bool = False
+    # Persisted operations (server/persisted.py): the manifest written by
+    # `pmo operations register`, and whether only its operations may run.
+    persisted_operations: Path = Path("persisted-operations.json")
+    persisted_only: bool = False
+    # Browser origins allowed to call the API (CORS), e.g. '["https://pmo.example.com"]';
+    # none by default: same-origin pages and non-browser clients only.
+    cors_origins: list[str] = Field(default_factory=list)
+    cost_per_minute: int = Field(default=1_000_000, ge=0)
+    failures_per_minute_per_address: int = Field(default=30, ge=0)
+    failures_per_minute_per_account: int = Field(default=10, ge=0)
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
@@ -68,6 +99,17 @@ class Settings(BaseSettings):
     @property
     def oidc_enabled(self) -> bool:
         return self.oidc_issuer is not None
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(depth=self.max_depth, aliases=self.max_aliases,
+                      root_fields=self.max_root_fields, directives=self.max_directives,
+                      operations=self.max_operations, tokens=self.max_tokens,
+                      cost=self.max_cost, variables_bytes=self.max_variables_bytes)
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
 
     @property
     def is_production(self) -> bool:

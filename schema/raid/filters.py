@@ -120,6 +120,10 @@ class _SeverityRank(sa.types.TypeDecorator[int]):
             return None
         return SEVERITY_RANK[value.value if isinstance(value, Enum) else str(value)]
 
+    def cursor_value_ok(self, value: Any) -> bool:
+        """A cursor carries the severity's name (see ``pagination._fits``)."""
+        return isinstance(value, str) and value in SEVERITY_RANK
+
 
 SEVERITY_ORDER: Any = sa.type_coerce(
     sa.case(SEVERITY_RANK, value=IssueRow.severity), _SeverityRank()).label("severity")

@@ -54,13 +54,15 @@ from hypothesis import strategies as st
 from sqlalchemy.types import TypeDecorator
 
 from schema.base import to_global_id
+from schema.limits import measure
 from schema.listing import Children, RootList
 from schema.readpath.plan import declaration_of
-from schema.schema import LIMIT_RULES
 from schema.schema import schema as strawberry_schema
+from server.limits import Limits
 
 GRAPHQL_SCHEMA: GraphQLSchema = strawberry_schema._schema  # noqa: SLF001
-VALIDATION_RULES = [*specified_rules, *LIMIT_RULES]
+VALIDATION_RULES = specified_rules
+LIMITS = Limits()
 
 MAX_OBJECT_DEPTH = 4  # object levels below the root list (connection wrappers not counted)
 OTHER_FIELD_DEPTH = 2  # undeclared object fields (computed, fallback) only this high up
@@ -179,6 +181,7 @@ class _Builder:
         errors = validate(self.schema, document, VALIDATION_RULES)
         assume(not errors)
         values = {n: v for n, (_, v) in self.variables.items()}
+        assume(not measure(self.schema, document, None, values, LIMITS).errors)
         return ReadQuery(text, values, tuple(included), tuple(anchored))
 
     def node_root(self) -> str:

@@ -40,13 +40,13 @@ from tests.schema.readpath.strategies import ReadQuery, encode_cursor, read_quer
 
 FUZZING = "PMO_READPATH_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("PMO_READPATH_EXAMPLES", "150"))
-# Known bugs the random queries would keep hitting, each pinned by an xfail test at the end:
-# cursors with sort values of the wrong type, boolean sort keys in cursors, and a
-# CancelledError leaking out of schema.execute on either path (a DataLoader future shared by
-# a cancelled field; timing decides which path, so such examples are rejected, not compared).
-# Flip each once its test passes.
-ILL_TYPED_CURSORS = False
-BOOLEAN_CURSORS = False
+# What the random queries may contain: cursors with sort values of the wrong type and boolean
+# sort keys in cursors (both refused or paged correctly since the cursors are checked), and a
+# known bug they would keep hitting, pinned by an xfail test at the end: a CancelledError
+# leaking out of schema.execute on either path (a DataLoader future shared by a cancelled
+# field; timing decides which path, so such examples are rejected, not compared).
+ILL_TYPED_CURSORS = True
+BOOLEAN_CURSORS = True
 CANCELLATION_LEAKS = True
 # An example costs eight executions, so shrinking a failure takes minutes: only when fuzzing.
 # (``make test`` runs the same examples every time, so its failure is reproducible as is.)
@@ -222,7 +222,7 @@ query Pages($first: Int, $after: String, $last: Int, $before: String, $order: [P
 
 RISK_PAGES = """
 query RiskPages($code: String!, $first: Int, $after: String, $last: Int, $before: String) {
-  projects(filter: {search: $code}) {
+  projects(first: 5, filter: {search: $code}) {
     nodes {
       code
       risks(first: $first, after: $after, last: $last, before: $before) {
@@ -422,8 +422,8 @@ def test_switching_compiled_reads_off_app_wide_serves_the_board_by_resolvers(
 
 
 # --- found by the fuzzer ---------------------------------------------------------------
-# Bugs for the lead, each kept out of the random queries (ILL_TYPED_CURSORS, BOOLEAN_CURSORS)
-# or too rare there. Strict: once fixed, the test passes and its xfail must go.
+# Bugs found here, some once kept out of the random queries (ILL_TYPED_CURSORS,
+# BOOLEAN_CURSORS, now fixed) or too rare there. A strict xfail marks one still open.
 
 def cursor(signature: str, *values: Any) -> str:
     return encode_cursor(signature, list(values))
@@ -463,10 +463,6 @@ def test_a_cursor_the_planner_cannot_read_fails_like_on_the_standard_path(
     assert_same_answer(compiled, standard, world.backend)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pagination: keyset_condition compares a boolean sort key with > / <, which SQLAlchemy "
-    "refuses (only = and != with True/False): any after/before cursor on a boolean ordering "
-    "(assumptions by VALIDATED) is INTERNAL_SERVER_ERROR"))
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "standard"])
 def test_paging_by_a_boolean_sort_key(world: SeededWorld, compiled: bool) -> None:
     # Given the first assumption of each project, ordered by VALIDATED, and its cursor
@@ -485,10 +481,6 @@ def test_paging_by_a_boolean_sort_key(world: SeededWorld, compiled: bool) -> Non
     assert outcome.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pagination: decode_cursor does not check the sort values' types: a naive timestamp "
-    "fails the UTC column's bind, a string compared with an integer column fails on "
-    "PostgreSQL (and silently compares on SQLite): INTERNAL_SERVER_ERROR, not BAD_USER_INPUT"))
 @pytest.mark.parametrize("order, value", [("CREATED_AT", NAIVE), ("PRIORITY", "abc")])
 @pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "standard"])
 def test_a_cursor_with_a_sort_value_of_the_wrong_type_is_bad_user_input(

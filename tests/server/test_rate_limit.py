@@ -1,0 +1,152 @@
+"""Budgets over time (server/rate_limit.py): each caller's GraphQL cost, failed
+authentications per client address, failed console logins per account and address; and
+password hashing that never holds up other requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from server.app import create_app
+from server.domain.auth import service as auth_service
+from server.domain.auth.tokens import mint
+from server.domain.enums import Role
+from server.rate_limit import Budgets
+from server.settings import DEMO_SECRET_KEY, load_settings
+
+Sessions = async_sessionmaker[AsyncSession]
+QUERY = "{ projects(first: 3) { nodes { code } } }"
+COST = 1 + 3 * 2
+
+
+@pytest.fixture
+async def people(sessions: Sessions) -> dict[str, int]:
+    async with sessions() as s, s.begin():
+        ada = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
+                                             role=Role.PMO, password="correct-horse")
+        bo = await auth_service.create_user(s, email="bo@example.com", full_name="Bo",
+                                            role=Role.PM, password="battery-staple")
+        return {"ada": ada.id, "bo": bo.id}  # type: ignore[dict-item]
+
+
+async def client_for(db_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(load_settings(database_url=db_url, **settings))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+
+
+@pytest.fixture
+async def limited(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in client_for(db_url, cost_per_minute=COST * 3,
+                                   failures_per_minute_per_address=3,
+                                   failures_per_minute_per_account=2):
+        yield client
+
+
+def bearer(person_id: int) -> dict[str, str]:
+    return {"Authorization": "Bearer " + mint(person_id, secret=DEMO_SECRET_KEY,
+                                              ttl=timedelta(minutes=5))}
+
+
+async def test_a_caller_past_its_cost_budget_gets_429_with_retry_after(
+    limited: httpx.AsyncClient, people: dict[str, int],
+) -> None:
+    remaining = []
+    for _ in range(3):
+        answer = await limited.post("/graphql", json={"query": QUERY},
+                                    headers=bearer(people["ada"]))
+        assert answer.status_code == 200
+        remaining.append(answer.json()["extensions"]["cost"]["remaining"])
+    assert remaining == [COST * 2, COST, 0]
+    refused = await limited.post("/graphql", json={"query": QUERY},
+                                 headers=bearer(people["ada"]))
+    assert refused.status_code == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    [error] = refused.json()["errors"]
+    assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfter": wait, "cost": COST}
+    assert refused.json().get("data") is None
+    # the budget is the caller's: another person is served
+    other = await limited.post("/graphql", json={"query": QUERY}, headers=bearer(people["bo"]))
+    assert other.status_code == 200 and "errors" not in other.json()
+
+
+async def test_the_budget_refills_as_the_window_slides() -> None:
+    budgets = Budgets(per_caller=10, per_address=0, per_account=0, window_seconds=1)
+    assert await budgets.spend("caller", "k", 6) is None
+    assert await budgets.spend("caller", "k", 4) is None
+    assert await budgets.spend("caller", "k", 1) is not None  # spent
+    await asyncio.sleep(2.1)  # two windows later the whole budget is back
+    assert await budgets.spend("caller", "k", 10) is None
+    # no budget at all: nothing is ever refused
+    unlimited = Budgets(per_caller=0, per_address=0, per_account=0)
+    assert await unlimited.spend("caller", "k", 10**9) is None
+
+
+async def test_failed_authentications_from_one_address_are_refused_before_checking(
+    limited: httpx.AsyncClient, people: dict[str, int],
+) -> None:
+    for _ in range(3):
+        answer = await limited.post("/graphql", json={"query": "{ apiVersion }"},
+                                    headers={"Authorization": "Bearer not-a-token"})
+        assert answer.status_code == 401
+    refused = await limited.post("/graphql", json={"query": "{ apiVersion }"},
+                                 headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert int(refused.headers["Retry-After"]) >= 1
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str) -> bool:
+    response = await client.post("/admin/login", data={"username": email,
+                                                       "password": password})
+    return response.status_code in (302, 303)
+
+
+async def test_console_logins_are_throttled_per_account(
+    limited: httpx.AsyncClient, people: dict[str, int],
+) -> None:
+    assert not await login(limited, "ada@example.com", "wrong")
+    assert not await login(limited, "ada@example.com", "wrong again")
+    # two failures for this account: even the right password waits now
+    assert not await login(limited, "ada@example.com", "correct-horse")
+
+
+async def test_console_logins_are_throttled_per_address(
+    db_url: str, people: dict[str, int],
+) -> None:
+    async for client in client_for(db_url, failures_per_minute_per_address=2):
+        assert not await login(client, "nobody@example.com", "x")
+        assert not await login(client, "someone@example.com", "x")
+        assert not await login(client, "ada@example.com", "correct-horse")
+
+
+async def test_a_correct_console_login_still_works(
+    limited: httpx.AsyncClient, people: dict[str, int],
+) -> None:
+    assert await login(limited, "ada@example.com", "correct-horse")
+
+
+async def test_api_requests_complete_while_console_passwords_are_hashed(
+    db_url: str, people: dict[str, int],
+) -> None:
+    async for client in client_for(db_url, failures_per_minute_per_address=0,
+                                   failures_per_minute_per_account=0):
+        logins = [asyncio.ensure_future(login(client, f"x{i}@example.com", "wrong"))
+                  for i in range(8)]
+        await asyncio.sleep(0)
+        answer = await client.post("/graphql", json={"query": "{ apiVersion }"},
+                                   headers=bearer(people["bo"]))
+        assert answer.status_code == 200
+        # the API answered while the hashing of the wrong passwords was still going on
+        assert not all(task.done() for task in logins)
+        assert not any(await asyncio.gather(*logins))
