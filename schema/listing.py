@@ -117,14 +117,15 @@ async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnEleme
                           last: int | None, before: str | None,
                           resource: Resource | None = None,
                           plain_rows: bool = False, keys_only: bool = False,
-                          ) -> Connection[T]:
+                          bind: Any = None) -> Connection[T]:
     """A page of ``spec.model`` rows the caller may read.
 
     ``resource`` is what the read is asked about when it is not the bare type (e.g. one's
     own notifications); the matching rows must then be narrowed by ``where`` in SQL.
     ``plain_rows`` reads plain rows (attributes only, no ORM instances: about a third of
     the cost) for a caller that only reads their values; ``keys_only`` plain rows of the id
-    and the sort keys, for a caller that reads the rest itself.
+    and the sort keys, for a caller that reads the rest itself. ``bind``: read the page on
+    this connection rather than a session's own.
     """
     info.context.require("read", resource or Resource(spec.resource_type))
     request = page_request(spec.order.ordering(spec.model, order_by),
@@ -133,11 +134,14 @@ async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnEleme
     columns = (request.ordering.key_columns() if keys_only
                else [spec.model.__table__] if plain_rows else None)
     statement = select_page(spec.model, where, request, columns=columns)
-    async with sessions() as session:
-        if columns is not None:
-            rows = (await (await session.connection()).execute(statement)).all()
-        else:
-            rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
+    if bind is not None and columns is not None:
+        rows = (await bind.execute(statement)).all()
+    else:
+        async with sessions() as session:
+            if columns is not None:
+                rows = (await (await session.connection()).execute(statement)).all()
+            else:
+                rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
 
     async def count() -> int:
         async with sessions() as counting:

@@ -259,7 +259,7 @@ class _Fetcher:
 
 
 @asynccontextmanager
-async def _reading(context: Any) -> AsyncIterator[Any]:
+async def reading_connection(context: Any) -> AsyncIterator[Any]:
     """A pooled connection for one compiled read, in autocommit: no BEGIN and ROLLBACK round
     trips around statements that only read (as the resolvers' sessions, each statement sees
     the latest committed data)."""
@@ -431,7 +431,7 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
                         field_def: Any, field_details_list: Any, path: Path,
                         position_context: Any) -> Any:
         try:
-            async with _reading(self.context_value) as connection:
+            async with reading_connection(self.context_value) as connection:
                 values = await _Fetcher(connection, self.read_path_stats).by_ids(plan, [row_id])
         except Exception:  # noqa: BLE001 - the resolver gives the answer and errors it always does
             return await self._standard_root(field_details_list, path, position_context)
@@ -445,7 +445,7 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
     async def _run_root(self, plan: ConnectionPlan, field_def: Any, field_details_list: Any,
                         path: Path, position_context: Any) -> Any:
         try:
-            async with _reading(self.context_value) as connection:
+            async with reading_connection(self.context_value) as connection:
                 if (getattr(self.context_value, "raw_json", False)
                         and connection.dialect.name == "postgresql"):
                     statement = root_statement(plan, connection.dialect)

@@ -24,6 +24,7 @@ from schema.raid.filters import (
     issue_conditions,
     risk_conditions,
 )
+from schema.readpath.execute import reading_connection
 from schema.reporting.reports import (
     ISSUE_ROWS,
     MILESTONE_ROWS,
@@ -84,12 +85,15 @@ async def row_connection(info: Info, report: RowReport, where: list[ColumnElemen
     """A page of a row report: the base rows by keyset, then built in one batch."""
     require_reads(info, report.reads)
     where = [*where, *report.in_portfolio(portfolio_row_id(portfolio))]
-    connection = await root_connection(info, report.spec, where, order_by,
-                                       first, after, last, before, plain_rows=True,
-                                       keys_only=report.keys_only)
-    async with info.context.sessions() as session:
-        rows = await report.rows(session, [edge.node for edge in connection.edges],
-                                 as_of or today())
+    # One pooled connection in autocommit for the page and everything its rows show: no
+    # BEGIN and ROLLBACK round trips around statements that only read.
+    async with reading_connection(info.context) as bind:
+        connection = await root_connection(info, report.spec, where, order_by,
+                                           first, after, last, before, plain_rows=True,
+                                           keys_only=report.keys_only, bind=bind)
+        async with info.context.sessions(bind=bind) as session:
+            rows = await report.rows(session, [edge.node for edge in connection.edges],
+                                     as_of or today())
     for edge, row in zip(connection.edges, rows, strict=True):
         edge.node = row
     return connection

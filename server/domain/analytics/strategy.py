@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -63,21 +64,41 @@ class Scenario:
         return sum((c.score for c in self.chosen), Decimal("0"))
 
 
+def alignment_sums(ids: Iterable[int] | None = None) -> sa.Subquery:
+    """Per project of ``ids`` (else of the ids bound as ``ids``): ``hundredths``, the alignment
+    score (sum of objective weight x alignment score) in hundredths.
+
+    Weights have two decimals, so weight x 100 is a whole number: the sum is exact integer
+    arithmetic on PostgreSQL and on SQLite (whose NUMERIC would otherwise be a float)."""
+    weight = sa.cast(sa.func.round(StrategicObjective.weight * 100), sa.Integer)
+    po: Any = ProjectObjective
+    return (sa.select(po.project_id.label("pid"),
+                      sa.func.sum(weight * po.alignment_score).label("hundredths"))
+            .join(StrategicObjective, StrategicObjective.id == po.objective_id)
+            .where(among(po.project_id, ids) if ids is not None
+                   else among(po.project_id, name="ids"))
+            .group_by(po.project_id).subquery("alignment"))
+
+
+def alignment_score(hundredths: int | None) -> Decimal:
+    """The score from ``alignment_sums``' hundredths (0 for a project without objectives)."""
+    return ZERO_SCORE if hundredths is None else Decimal(int(hundredths)).scaleb(-2)
+
+
+ZERO_SCORE = Decimal("0")
+
+
 async def alignment_scores(session: AsyncSession, project_ids: Iterable[int],
                            ) -> dict[int, Decimal]:
     """Alignment score by project id (0 for a project without objectives): one statement."""
     ids = list(project_ids)
-    scores: dict[int, Decimal] = {i: Decimal("0") for i in ids}
+    scores: dict[int, Decimal] = {i: ZERO_SCORE for i in ids}
     if not ids:
         return scores
-    # Summed here rather than in SQL so SQLite's float arithmetic never touches a Decimal.
-    query = (sa.select(ProjectObjective.project_id, StrategicObjective.weight,  # type: ignore[call-overload]
-                       ProjectObjective.alignment_score)
-             .join(StrategicObjective, StrategicObjective.id == ProjectObjective.objective_id)
-             .where(among(ProjectObjective.project_id, ids)))
-    # Core rows on the session's connection: no ORM result machinery for a thousand pairs.
-    for project_id, weight, score in (await (await session.connection()).execute(query)).all():
-        scores[project_id] += Decimal(weight) * score
+    sums = alignment_sums(ids)
+    for project_id, hundredths in (await (await session.connection()).execute(
+            sa.select(sums.c.pid, sums.c.hundredths))).all():
+        scores[project_id] = alignment_score(hundredths)
     return scores
 
 
