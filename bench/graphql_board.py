@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -67,8 +67,8 @@ async def run(url: str, *, scale: int, first: int, requests: int) -> None:
     token = mint(alice, secret=DEMO_SECRET_KEY, ttl=timedelta(hours=1))
     app = create_app(load_settings(database_url=url, debug=True))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
             body = {"query": BOARD, "variables": {"n": first}}
             headers = {"Authorization": f"Bearer {token}"}
             for _ in range(3):  # warm-up: caches, connection pool, enforcer decisions

@@ -14,7 +14,7 @@ tears everything down (servers are killed on any exit, Ctrl-C included):
 Scenarios are the operations in ``bench/queries/``. Reads are driven by wrk (``--connections``
 connections, ``--threads`` threads, a Lua script that POSTs the JSON body); setups are alternated
 for ``--rounds`` rounds and the medians reported. Writes are driven by 8 asyncio clients
-(httpx), each on its own project. The server CPU per request is read from /proc (the server
+(httpx2), each on its own project. The server CPU per request is read from /proc (the server
 process and its children, i.e. both uvicorn workers); PostgreSQL's from the backends serving
 the database.
 
@@ -47,7 +47,7 @@ from typing import Any
 from urllib.parse import quote
 
 import asyncpg
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -238,7 +238,7 @@ class Server:
             if self.process.poll() is not None:
                 raise BenchError(f"{self.name} exited with {self.process.returncode}:\n"
                                  f"{self.log_tail()}")
-            with contextlib.suppress(httpx.HTTPError):
+            with contextlib.suppress(httpx2.HTTPError):
                 if ready(self) and len(self.worker_pids()) >= self.workers:
                     log(f"{self.name} ready on port {self.port} (pid {self.process.pid})")
                     return self
@@ -275,11 +275,11 @@ class Server:
 
 
 def healthz(server: Server) -> bool:
-    return httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=2).status_code == 200
+    return httpx2.get(f"http://127.0.0.1:{server.port}/healthz", timeout=2).status_code == 200
 
 
 def graphql_answers(server: Server) -> bool:
-    response = httpx.post(server.url, json={"query": "{ __typename }"}, timeout=5)
+    response = httpx2.post(server.url, json={"query": "{ __typename }"}, timeout=5)
     return response.status_code == 200
 
 
@@ -716,7 +716,7 @@ def query(name: str) -> str:
 
 def post(url: str, body: dict[str, Any], token: str | None, timeout: float = 120) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = httpx.post(url, json=body, headers=headers, timeout=timeout)
+    response = httpx2.post(url, json=body, headers=headers, timeout=timeout)
     response.raise_for_status()
     answer = response.json()
     if answer.get("errors"):
@@ -787,7 +787,7 @@ async def writers(url: str, tokens: dict[str, str], clients: int) -> list[Writer
     lookup = """query($me: ID!) { projects(first: 50, filter: {managerIds: [$me]},
       orderBy: [{field: CODE, direction: ASC}]) { nodes { id version } } }"""
     pool: list[Writer] = []
-    async with httpx.AsyncClient(timeout=120) as client:
+    async with httpx2.AsyncClient(timeout=120) as client:
         for email in WRITERS:
             headers = {"Authorization": f"Bearer {tokens[email]}"}
             me = (await client.post(url, json={"query": "{ viewer { id } }"},
@@ -821,7 +821,7 @@ async def write_burst(url: str, kind: str, pool: list[Writer],
     latencies: list[float] = []
     errors = 0
 
-    async def client(http: httpx.AsyncClient, writer: Writer, until: float) -> None:
+    async def client(http: httpx2.AsyncClient, writer: Writer, until: float) -> None:
         nonlocal errors
         headers = {"Authorization": f"Bearer {writer.token}"}
         while time.perf_counter() < until:
@@ -837,8 +837,8 @@ async def write_burst(url: str, kind: str, pool: list[Writer],
             if kind == "update_project" and payload.get("project"):
                 writer.version = payload["project"]["version"]
 
-    limits = httpx.Limits(max_connections=len(pool), max_keepalive_connections=len(pool))
-    async with httpx.AsyncClient(timeout=600, limits=limits) as http:
+    limits = httpx2.Limits(max_connections=len(pool), max_keepalive_connections=len(pool))
+    async with httpx2.AsyncClient(timeout=600, limits=limits) as http:
         started = time.perf_counter()
         await asyncio.gather(*(client(http, w, started + seconds) for w in pool))
         elapsed = time.perf_counter() - started
@@ -1117,7 +1117,7 @@ class Bench:
             for round_ in range(1, args.rounds + 1):
                 log(f"writes: round {round_} of {args.rounds}")
                 for kind in ("update_project", "submit_status_report"):
-                    label = f"`pmo serve --workers 2`, {len(write_state)} httpx clients"
+                    label = f"`pmo serve --workers 2`, {len(write_state)} httpx2 clients"
                     report.row(f"{kind.replace('_', ' ')}, PostgreSQL", label).runs.append(
                         measure_writes(writer, kind, write_state, self.opts))
             writer.stop()

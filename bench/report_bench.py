@@ -20,7 +20,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
+import httpx2
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -55,8 +55,8 @@ async def run(url: str, *, scale: int) -> None:
     app = create_app(load_settings(database_url=url, debug=True))
     backend = make_url(url).get_backend_name()
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench",
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://bench",
                                      timeout=None) as client:
             await client.post("/graphql", json={"query": PAGE}, headers=headers)  # warm-up
             rows, pages, statements, after = 0, 0, [], None

@@ -21,7 +21,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import sqlalchemy as sa
 
 from server.app import create_app
@@ -50,8 +50,8 @@ async def count(job: dict[str, Any]) -> dict[str, Any]:
                                secret_key=DEMO_SECRET_KEY))
     results: dict[str, Any] = {}
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench",
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://bench",
                                      timeout=None) as client:
             warm_up = {"query": "query { apiVersion }"}
             await client.post("/graphql", json=warm_up, headers=headers)

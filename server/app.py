@@ -14,6 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
@@ -22,6 +23,7 @@ from server.authentication import RequireBearer
 from server.body_limit import BodyLimit
 from server.broadcast import for_database as broadcast_for
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
+from server.deadline import Deadline
 from server.export import export_app
 from server.graphql_app import PmoGraphQL
 from server.persisted import OperationStore, read_manifest
@@ -60,8 +62,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.debug:
         instrument(engine)
 
+    # Subscriptions speak graphql-transport-ws only: the legacy graphql-ws protocol is
+    # unmaintained (its client library is deprecated) and has no ping/pong.
     graphql = PmoGraphQL(schema, graphql_ide=None if settings.is_production else "graphiql",
-                         allow_queries_via_get=settings.graphql_get)
+                         allow_queries_via_get=settings.graphql_get,
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                           allow_headers=["Authorization", "Content-Type", "Accept"],
                           max_age=600)] if settings.cors_origins else []),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(Deadline, seconds=settings.request_timeout),
         ],
     )
     app.state.settings = settings

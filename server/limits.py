@@ -25,7 +25,7 @@ class Limits:
     """Operation definitions in one document (only one runs; the rest is parsed for nothing)."""
     tokens: int = 5_000
     """Lexical tokens in the document: the parser stops past this many."""
-    cost: int = 50_000
+    cost: int = 200_000
     """The most a single operation may cost (see the module's description)."""
     variables_bytes: int = 100_000
     """The request's variables, as JSON."""

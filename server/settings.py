@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     max_variables_bytes: int = Field(default=Limits.variables_bytes, ge=1_000)
     # Request bodies past this are answered 413 before they are read to the end.
     max_body_bytes: int = Field(default=1_000_000, ge=10_000)
+    # Seconds a GraphQL request over HTTP may take before it is cancelled and answered 504
+    # TIMEOUT (0: no deadline). CSV exports stream at their own pace and are not covered.
+    request_timeout: float = Field(default=30.0, ge=0)
     # Budgets per minute (server/rate_limit.py), 0 for none: the GraphQL cost one caller (a
     # person's session, or one API token) may spend, and the failed sign-ins (bad tokens,
     # console passwords) one client address, or one console account, may make.

@@ -12,13 +12,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import json
+from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpcore2
+import httpx2
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,7 +32,7 @@ from schema.base import to_global_id
 from server.domain.base import utcnow
 from server.domain.enums import DeliveryStatus
 from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
-from server.domain.integration.service import check_public_host
+from server.domain.integration.service import check_public_host, public_address, resolve_host
 
 # Wait after the 1st, 2nd, ... failed attempt; the attempt after the last wait is the final one.
 BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5),
@@ -119,7 +123,7 @@ async def claim(session: AsyncSession, *, now: datetime, batch: int,
     return claimed
 
 
-async def send(client: httpx.AsyncClient, item: Claimed, *, now: datetime,
+async def send(client: httpx2.AsyncClient, item: Claimed, *, now: datetime,
                production: bool) -> tuple[int | None, str | None]:
     """POST one delivery; ``(status code, error)``, error None on a 2xx answer."""
     if production:
@@ -134,7 +138,7 @@ async def send(client: httpx.AsyncClient, item: Claimed, *, now: datetime,
                "X-PMO-Signature": signature(item.secret, timestamp, item.body)}
     try:
         response = await client.post(item.url, content=item.body, headers=headers)
-    except httpx.HTTPError as exc:
+    except httpx2.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH] or type(exc).__name__
     if response.is_success:
         return response.status_code, None
@@ -161,7 +165,7 @@ async def _record(session: AsyncSession, item: Claimed, code: int | None, error:
 
 async def deliver_due(sessions: async_sessionmaker[AsyncSession], *, now: datetime | None = None,
                       batch: int = 50, production: bool = False,
-                      client: httpx.AsyncClient | None = None) -> Outcome:
+                      client: httpx2.AsyncClient | None = None) -> Outcome:
     """Send one batch of due deliveries and record each outcome; ``now`` defaults to the clock
     (tests pass it to move through the retry schedule without sleeping)."""
     now = now or utcnow()
@@ -170,7 +174,7 @@ async def deliver_due(sessions: async_sessionmaker[AsyncSession], *, now: dateti
         claimed = await claim(session, now=now, batch=batch, outcome=outcome)
     if not claimed:
         return outcome
-    async with _client(client) as http:
+    async with _client(client, production=production) as http:
         results = await asyncio.gather(*(send(http, c, now=now, production=production)
                                          for c in claimed))
     async with sessions() as session, session.begin():
@@ -179,11 +183,65 @@ async def deliver_due(sessions: async_sessionmaker[AsyncSession], *, now: dateti
     return outcome
 
 
-def _client(client: httpx.AsyncClient | None) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+class PublicOnly(httpcore2.AsyncNetworkBackend):
+    """Connect only to public addresses, checked when connecting.
+
+    A name checked before sending may resolve elsewhere a moment later (DNS rebinding): this
+    backend resolves the name itself, refuses it if any address is not public, and connects
+    to an address it checked. TLS still verifies the certificate for, and sends SNI with, the
+    URL's host name (httpcore passes it to ``start_tls``). No maintained transport does this
+    for httpx2 (``httpx-secure`` supports httpx only), hence this class.
+    """
+
+    def __init__(self) -> None:
+        self._inner = httpcore2.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None,
+                          ) -> httpcore2.AsyncNetworkStream:
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                addresses = await resolve_host(host, port)
+            except OSError as exc:
+                raise httpcore2.ConnectError(f"{host} does not resolve: {exc}") from exc
+        refused = [a for a in addresses if not public_address(a)]
+        if refused or not addresses:
+            raise httpcore2.ConnectError(
+                f"refused: {host} resolves to a loopback, private or link-local address "
+                f"({', '.join(refused)})")
+        return await self._inner.connect_tcp(addresses[0], port, timeout, local_address,
+                                             socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None,
+                                  ) -> httpcore2.AsyncNetworkStream:
+        raise httpcore2.ConnectError("refused: unix sockets are not webhook targets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def new_client(*, production: bool) -> httpx2.AsyncClient:
+    """The delivery client: redirects are not followed (a 3xx is a failed attempt and cannot
+    bounce us inwards), and in production it connects only to public addresses."""
+    transport = httpx2.AsyncHTTPTransport()
+    if production:
+        # httpx2 builds its connection pool without a way to pass a network backend; the
+        # same pool, with ours, replaces it.
+        transport._pool = httpcore2.AsyncConnectionPool(  # noqa: SLF001
+            ssl_context=httpx2.create_ssl_context(), network_backend=PublicOnly())
+    return httpx2.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False,
+                              transport=transport)
+
+
+def _client(client: httpx2.AsyncClient | None, *, production: bool,
+            ) -> AbstractAsyncContextManager[httpx2.AsyncClient]:
     if client is not None:
         return nullcontext(client)  # the caller's: not closed here
-    # Redirects are not followed: a 3xx is a failed attempt (and cannot bounce us inwards).
-    return httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False)
+    return new_client(production=production)
 
 
 async def run(sessions: async_sessionmaker[AsyncSession], *, once: bool, batch: int,
@@ -191,7 +249,7 @@ async def run(sessions: async_sessionmaker[AsyncSession], *, once: bool, batch: 
     """Deliver batches until nothing is due (``once``) or forever, pausing ``interval`` seconds
     when the queue is empty; returns the totals."""
     total = Outcome()
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http:
+    async with new_client(production=production) as http:
         while True:
             outcome = await deliver_due(sessions, batch=batch, production=production,
                                         client=http)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -65,7 +65,7 @@ async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
 class Api:
     """POST GraphQL operations as a given person."""
 
-    def __init__(self, client: httpx.AsyncClient, world: World) -> None:
+    def __init__(self, client: httpx2.AsyncClient, world: World) -> None:
         self.client = client
         self.world = world
 
@@ -81,16 +81,16 @@ class Api:
 
 
 @pytest.fixture
-async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db_url: str) -> AsyncIterator[httpx2.AsyncClient]:
     app = create_app(load_settings(database_url=db_url))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
 
 
 @pytest.fixture
-def api(client: httpx.AsyncClient, world: World) -> Api:
+def api(client: httpx2.AsyncClient, world: World) -> Api:
     return Api(client, world)
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -46,7 +46,7 @@ query($first: Int, $after: String, $last: Int, $before: String, $order: [Project
 
 
 class Client:
-    def __init__(self, http: httpx.AsyncClient, token: str) -> None:
+    def __init__(self, http: httpx2.AsyncClient, token: str) -> None:
         self.http, self.token = http, token
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
@@ -65,8 +65,8 @@ async def client(engine: AsyncEngine, db_url: str) -> AsyncIterator[Client]:
             Person.email == "pm.alice@example.com"))).scalar_one()
     app = create_app(load_settings(database_url=db_url, debug=True))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             yield Client(http, mint(alice, secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=10)))
 
 

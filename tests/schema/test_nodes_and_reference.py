@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,8 +29,8 @@ async def call(engine: AsyncEngine, db_url: str) -> AsyncIterator[Any]:
         ids = dict((await conn.execute(sa.select(Person.email, Person.id))).all())  # type: ignore[call-overload]
     app = create_app(load_settings(database_url=db_url))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             async def run(email: str, query: str, **variables: Any) -> dict[str, Any]:
                 token = mint(ids[email], secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
                 response = await http.post("/graphql", json={"query": query,

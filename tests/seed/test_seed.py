@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -533,8 +533,8 @@ async def test_the_api_lists_the_seeded_threads_and_a_demo_logins_notifications(
     token = mint(alice, secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
 
     # when Alice asks for the thread and for her unread notifications
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+    async with app.router.lifespan_context(app), httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=app), base_url="http://t") as http:
         async def call(query: str, **variables: Any) -> dict[str, Any]:
             response = await http.post("/graphql", json={"query": query, "variables": variables},
                                        headers={"Authorization": f"Bearer {token}"})

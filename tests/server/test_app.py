@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,39 +20,39 @@ from server.settings import DEMO_SECRET_KEY, load_settings
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
 
 
-async def client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+async def client_for(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 
 
 @pytest.fixture
-async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db_url: str) -> AsyncIterator[httpx2.AsyncClient]:
     async for c in client_for(create_app(load_settings(database_url=db_url))):
         yield c
 
 
 @pytest.fixture
-async def down_client() -> AsyncIterator[httpx.AsyncClient]:
+async def down_client() -> AsyncIterator[httpx2.AsyncClient]:
     async for c in client_for(create_app(load_settings(database_url=DOWN_DATABASE))):
         yield c
 
 
-async def test_healthz_answers_without_the_database(down_client: httpx.AsyncClient) -> None:
+async def test_healthz_answers_without_the_database(down_client: httpx2.AsyncClient) -> None:
     response = await down_client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_reports_a_reachable_database(client: httpx.AsyncClient) -> None:
+async def test_readyz_reports_a_reachable_database(client: httpx2.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
 
 
 async def test_readyz_is_503_with_a_reason_when_the_database_is_down(
-    down_client: httpx.AsyncClient,
+    down_client: httpx2.AsyncClient,
 ) -> None:
     response = await down_client.get("/readyz")
     assert response.status_code == 503
@@ -62,7 +62,7 @@ async def test_readyz_is_503_with_a_reason_when_the_database_is_down(
 
 
 async def test_graphql_answers_typename_for_an_authenticated_caller(
-    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+    client: httpx2.AsyncClient, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     async with sessions() as s, s.begin():
         person = await auth_service.create_user(s, email="ana@example.com", full_name="Ana",
@@ -74,7 +74,7 @@ async def test_graphql_answers_typename_for_an_authenticated_caller(
     assert response.json()["data"] == {"__typename": "Query", "apiVersion": "0.1.0"}
 
 
-async def test_graphql_without_a_token_is_401_with_no_data(client: httpx.AsyncClient) -> None:
+async def test_graphql_without_a_token_is_401_with_no_data(client: httpx2.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": "{ __typename }"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
@@ -83,13 +83,13 @@ async def test_graphql_without_a_token_is_401_with_no_data(client: httpx.AsyncCl
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_graphiql_is_served_in_development(client: httpx.AsyncClient) -> None:
+async def test_graphiql_is_served_in_development(client: httpx2.AsyncClient) -> None:
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
 
 
-async def test_console_redirects_to_its_login_page(client: httpx.AsyncClient) -> None:
+async def test_console_redirects_to_its_login_page(client: httpx2.AsyncClient) -> None:
     response = await client.get("/admin/")
     assert response.status_code in (302, 303, 307)
     assert response.headers["location"].endswith("/admin/login")
@@ -104,7 +104,7 @@ async def test_console_redirects_to_its_login_page(client: httpx.AsyncClient) ->
      (Role.PM, "correct-horse", False)],
 )
 async def test_console_login_admits_only_pmo_people_with_the_right_password(
-    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], role: Role,
+    client: httpx2.AsyncClient, sessions: async_sessionmaker[AsyncSession], role: Role,
     password: str, admitted: bool,
 ) -> None:
     # given a person with a console password

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import httpx2
 import jwt
 import pytest
 import sqlalchemy as sa
@@ -26,11 +26,11 @@ VIEWER = {"query": "{ viewer { email roles } }"}
 
 
 @pytest.fixture
-async def client(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db_url: str) -> AsyncIterator[httpx2.AsyncClient]:
     app = create_app(load_settings(database_url=db_url))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
 
 
@@ -138,7 +138,7 @@ FAILURES: dict[str, HeaderFactory] = {
 
 @pytest.mark.parametrize("case", list(FAILURES))
 async def test_bad_credentials_are_401_unauthenticated_without_data(
-    client: httpx.AsyncClient, sessions: Sessions, person_id: int, case: str
+    client: httpx2.AsyncClient, sessions: Sessions, person_id: int, case: str
 ) -> None:
     # given a bad Authorization header
     header = await FAILURES[case](sessions, person_id)
@@ -155,7 +155,7 @@ async def test_bad_credentials_are_401_unauthenticated_without_data(
 
 @pytest.mark.parametrize("kind", ["jwt", "api-token"])
 async def test_good_credentials_reach_graphql(
-    client: httpx.AsyncClient, sessions: Sessions, person_id: int, kind: str
+    client: httpx2.AsyncClient, sessions: Sessions, person_id: int, kind: str
 ) -> None:
     if kind == "jwt":
         token = mint(person_id, secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
@@ -170,12 +170,12 @@ async def test_good_credentials_reach_graphql(
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/admin/login"])
 async def test_unauthenticated_callers_reach_health_checks_and_console_login(
-    client: httpx.AsyncClient, path: str
+    client: httpx2.AsyncClient, path: str
 ) -> None:
     assert (await client.get(path)).status_code == 200
 
 
-async def test_unauthenticated_console_pages_redirect_to_login(client: httpx.AsyncClient) -> None:
+async def test_unauthenticated_console_pages_redirect_to_login(client: httpx2.AsyncClient) -> None:
     response = await client.get("/admin/project-type/list")
     assert response.status_code in (302, 303)
     assert response.headers["location"].endswith("/admin/login")

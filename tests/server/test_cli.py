@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from schema.schema import print_sdl
 from server.cli import app
 from server.db import create_engine, session_factory
+from server.domain.audit.models import AuditEvent
 from server.domain.auth.api_tokens import hash_token
 from server.domain.auth.authn import AuthenticationError, Identity, authenticate
 from server.domain.auth.models import ApiToken
@@ -217,6 +219,40 @@ def test_token_revoke_stops_the_token(clean_env: Path, db_url: str) -> None:
     assert row is not None and row.revoked_at is not None
     assert_one_line_error(pmo("token", "revoke", "powerbi", url=db_url), "already revoked")
     assert_one_line_error(pmo("token", "revoke", "tableau", url=db_url), "no API token named")
+
+
+def audit_of_tokens(url: str) -> list[tuple[str, str, int | None, dict[str, Any]]]:
+    """(action, source, actor, changes) of the audit events about API tokens, in order."""
+
+    async def main() -> list[tuple[str, str, int | None, dict[str, Any]]]:
+        engine = create_engine(url)
+        try:
+            async with session_factory(engine)() as session:
+                rows = (await session.exec(
+                    sa.select(AuditEvent).where(AuditEvent.entity_type == "api_token")  # type: ignore[call-overload]
+                    .order_by(AuditEvent.id))).scalars().all()
+                return [(r.action, r.source.value, r.actor_id, r.changes) for r in rows]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def test_token_create_and_revoke_are_audited(clean_env: Path, db_url: str) -> None:
+    pmo("user", "create", "--email", "bi@example.com", "--name", "BI", "--role", "analyst",
+        url=db_url)
+    assert pmo("token", "create", "--name", "powerbi", "--email", "bi@example.com",
+               url=db_url).exit_code == 0
+    assert pmo("token", "revoke", "powerbi", url=db_url).exit_code == 0
+    # a refused command changes nothing and records nothing
+    assert pmo("token", "revoke", "powerbi", url=db_url).exit_code != 0
+    created, revoked = audit_of_tokens(db_url)
+    assert created[:3] == ("create", "CLI", None)
+    assert created[3]["name"] == {"before": None, "after": "powerbi"}
+    assert "token_hash" not in created[3]  # never copied into the audit trail
+    assert created[3]["cli_user"]["after"]
+    assert revoked[:3] == ("revoke", "CLI", None)
+    assert revoked[3]["revoked_at"]["before"] is None and revoked[3]["revoked_at"]["after"]
 
 
 def test_schema_export_writes_the_sdl(clean_env: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
+import httpx2
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -28,7 +28,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def console(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx.AsyncClient, int]]:
+async def console(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx2.AsyncClient, int]]:
     """A client logged into the console as a PMO person, and that person's id."""
     async with sessions() as s, s.begin():
         admin = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
@@ -36,8 +36,8 @@ async def console(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx.
         admin_id = admin.id
     app = create_app(load_settings(database_url=db_url))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             login = await c.post("/admin/login", data={"username": "ada@example.com",
                                                        "password": "correct-horse"})
             assert login.status_code in (302, 303)
@@ -50,7 +50,7 @@ async def rows(sessions: Sessions, model: type) -> list:  # type: ignore[type-ar
 
 
 async def test_create_edit_and_delete_in_the_console_are_audited(
-    console: tuple[httpx.AsyncClient, int], sessions: Sessions,
+    console: tuple[httpx2.AsyncClient, int], sessions: Sessions,
 ) -> None:
     client, admin_id = console
     # when a project type is created in the console
@@ -85,7 +85,7 @@ async def test_create_edit_and_delete_in_the_console_are_audited(
 
 
 async def test_gates_and_checklists_of_a_governance_template_are_kept_in_the_console(
-    console: tuple[httpx.AsyncClient, int], sessions: Sessions,
+    console: tuple[httpx2.AsyncClient, int], sessions: Sessions,
 ) -> None:
     client, admin_id = console
     # given a governance template

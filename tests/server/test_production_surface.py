@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,16 +37,16 @@ async def person(sessions: Sessions) -> int:
         return ada.id  # type: ignore[return-value]
 
 
-async def serve(db_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def serve(db_url: str, **settings: Any) -> AsyncIterator[httpx2.AsyncClient]:
     app = create_app(load_settings(database_url=db_url, **settings))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
 
 
 @pytest.fixture
-async def production(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def production(db_url: str) -> AsyncIterator[httpx2.AsyncClient]:
     async for client in serve(db_url, env="production", secret_key=SECRET):
         yield client
 
@@ -56,13 +56,13 @@ def auth(person_id: int, secret: str = SECRET) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def ask(client: httpx.AsyncClient, person_id: int, query: str, secret: str = SECRET,
-              **extra: Any) -> httpx.Response:
+async def ask(client: httpx2.AsyncClient, person_id: int, query: str, secret: str = SECRET,
+              **extra: Any) -> httpx2.Response:
     return await client.post("/graphql", json={"query": query, **extra},
                               headers=auth(person_id, secret))
 
 
-async def test_introspection_is_off_in_production(production: httpx.AsyncClient,
+async def test_introspection_is_off_in_production(production: httpx2.AsyncClient,
                                                   person: int) -> None:
     for query in ("{ __schema { types { name } } }", '{ __type(name: "Project") { name } }'):
         answer = (await ask(production, person, query)).json()
@@ -87,7 +87,7 @@ async def test_introspection_is_on_in_development(db_url: str, person: int) -> N
         assert answer.json()["data"] == {"__type": {"name": "Project"}}
 
 
-async def test_production_errors_suggest_nothing(production: httpx.AsyncClient,
+async def test_production_errors_suggest_nothing(production: httpx2.AsyncClient,
                                                  person: int) -> None:
     answer = (await ask(production, person, "{ project { id } }")).json()
     message = answer["errors"][0]["message"]
@@ -105,7 +105,7 @@ async def test_development_errors_keep_their_suggestions(db_url: str, person: in
         assert "Did you mean" in answer.json()["errors"][0]["message"]
 
 
-async def test_no_graphiql_and_no_get_queries_in_production(production: httpx.AsyncClient,
+async def test_no_graphiql_and_no_get_queries_in_production(production: httpx2.AsyncClient,
                                                             person: int) -> None:
     page = await production.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code != 200 or "graphiql" not in page.text.lower()
@@ -128,7 +128,7 @@ async def test_get_queries_when_enabled_and_never_mutations(db_url: str, person:
 
 @pytest.mark.parametrize("query", ["{ projects { ", "{ nope }", "{ " + "a: apiVersion " * 40 + "}"],
                          ids=["parse", "validation", "limit"])
-async def test_refused_documents_carry_no_data_entry(production: httpx.AsyncClient, person: int,
+async def test_refused_documents_carry_no_data_entry(production: httpx2.AsyncClient, person: int,
                                                      query: str) -> None:
     response = await production.post("/graphql", json={"query": query},
                                      headers={**auth(person), "Accept": GRAPHQL_RESPONSE})
@@ -141,7 +141,7 @@ API_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-refer
                "x-frame-options": "DENY"}
 
 
-async def test_security_headers_on_api_answers(production: httpx.AsyncClient,
+async def test_security_headers_on_api_answers(production: httpx2.AsyncClient,
                                                person: int) -> None:
     answers = [await ask(production, person, "{ apiVersion }"),
                await production.get("/export/projectRows.csv", headers=auth(person)),
@@ -158,7 +158,7 @@ async def test_security_headers_on_api_answers(production: httpx.AsyncClient,
 
 
 async def test_the_console_has_a_strict_csp_and_cannot_be_framed(
-        production: httpx.AsyncClient) -> None:
+        production: httpx2.AsyncClient) -> None:
     page = await production.get("/admin/login")
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
@@ -170,8 +170,8 @@ async def test_the_console_has_a_strict_csp_and_cannot_be_framed(
 async def test_hsts_over_https(db_url: str) -> None:
     app = create_app(load_settings(database_url=db_url, env="production", secret_key=SECRET))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://pmo.test") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="https://pmo.test") as c:
             answer = await c.get("/healthz")
     assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
 
@@ -179,7 +179,7 @@ async def test_hsts_over_https(db_url: str) -> None:
 async def test_cors_only_for_listed_origins(db_url: str, person: int) -> None:
     async for client in serve(db_url, env="production", secret_key=SECRET,
                               cors_origins=["https://pmo.example.com"]):
-        def preflight(origin: str, client: httpx.AsyncClient = client) -> Any:
+        def preflight(origin: str, client: httpx2.AsyncClient = client) -> Any:
             return client.options("/graphql", headers={
                 "Origin": origin, "Access-Control-Request-Method": "POST",
                 "Access-Control-Request-Headers": "authorization,content-type"})

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,16 +36,16 @@ async def people(sessions: Sessions) -> dict[str, int]:
         return {"ada": ada.id, "bo": bo.id}  # type: ignore[dict-item]
 
 
-async def client_for(db_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client_for(db_url: str, **settings: Any) -> AsyncIterator[httpx2.AsyncClient]:
     app = create_app(load_settings(database_url=db_url, **settings))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
 
 
 @pytest.fixture
-async def limited(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def limited(db_url: str) -> AsyncIterator[httpx2.AsyncClient]:
     async for client in client_for(db_url, cost_per_minute=COST * 3,
                                    failures_per_minute_per_address=3,
                                    failures_per_minute_per_account=2):
@@ -58,7 +58,7 @@ def bearer(person_id: int) -> dict[str, str]:
 
 
 async def test_a_caller_past_its_cost_budget_gets_429_with_retry_after(
-    limited: httpx.AsyncClient, people: dict[str, int],
+    limited: httpx2.AsyncClient, people: dict[str, int],
 ) -> None:
     remaining = []
     for _ in range(3):
@@ -93,7 +93,7 @@ async def test_the_budget_refills_as_the_window_slides() -> None:
 
 
 async def test_failed_authentications_from_one_address_are_refused_before_checking(
-    limited: httpx.AsyncClient, people: dict[str, int],
+    limited: httpx2.AsyncClient, people: dict[str, int],
 ) -> None:
     for _ in range(3):
         answer = await limited.post("/graphql", json={"query": "{ apiVersion }"},
@@ -106,14 +106,14 @@ async def test_failed_authentications_from_one_address_are_refused_before_checki
     assert int(refused.headers["Retry-After"]) >= 1
 
 
-async def login(client: httpx.AsyncClient, email: str, password: str) -> bool:
+async def login(client: httpx2.AsyncClient, email: str, password: str) -> bool:
     response = await client.post("/admin/login", data={"username": email,
                                                        "password": password})
     return response.status_code in (302, 303)
 
 
 async def test_console_logins_are_throttled_per_account(
-    limited: httpx.AsyncClient, people: dict[str, int],
+    limited: httpx2.AsyncClient, people: dict[str, int],
 ) -> None:
     assert not await login(limited, "ada@example.com", "wrong")
     assert not await login(limited, "ada@example.com", "wrong again")
@@ -131,7 +131,7 @@ async def test_console_logins_are_throttled_per_address(
 
 
 async def test_a_correct_console_login_still_works(
-    limited: httpx.AsyncClient, people: dict[str, int],
+    limited: httpx2.AsyncClient, people: dict[str, int],
 ) -> None:
     assert await login(limited, "ada@example.com", "correct-horse")
 

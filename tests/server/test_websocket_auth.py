@@ -50,3 +50,12 @@ def test_connection_without_a_valid_token_is_refused(db_url: str, payload: dict[
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
     assert closed.value.code == 4403
+
+
+def test_the_legacy_graphql_ws_protocol_is_not_offered(db_url: str) -> None:
+    # Only graphql-transport-ws: a client speaking the legacy protocol is refused at once.
+    app = create_app(load_settings(database_url=db_url))
+    with TestClient(app) as client, pytest.raises(WebSocketDisconnect), \
+            client.websocket_connect("/graphql", subprotocols=["graphql-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {}})
+        ws.receive_json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -12,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.actor import Actor
 from server.domain.audit.models import AuditEvent
+from server.domain.enums import AuditSource
 
 # Never copied into the audit trail, whoever may read it later.
 REDACTED_FIELDS = frozenset({"password_hash", "token_hash", "secret"})
@@ -50,3 +53,25 @@ async def record(session: AsyncSession, *, actor: Actor, action: str, entity_typ
                        entity_type=entity_type, entity_id=entity_id, changes=changes)
     session.add(event)
     return event
+
+
+async def record_cli(session: AsyncSession, *, action: str, row: SQLModel,
+                     before: dict[str, Any] | None = None) -> AuditEvent:
+    """Audit a change made from the command line: no person acted through the API, so the
+    event has no actor; its source is CLI and ``cli_user`` names the operating-system user
+    who ran the command."""
+    entity_id = row.id  # type: ignore[attr-defined]
+    changes = diff(before or {}, snapshot(row))
+    changes["cli_user"] = {"before": None, "after": _os_user()}
+    event = AuditEvent(actor_id=None, source=AuditSource.CLI, action=action,
+                       entity_type=type(row).__tablename__, entity_id=entity_id,  # type: ignore[attr-defined]
+                       changes=changes)
+    session.add(event)
+    return event
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. a bare container)
+        return f"uid {os.getuid()}"

@@ -10,6 +10,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.domain.audit import service as audit
 from server.domain.auth import service as auth_service
 from server.domain.auth.models import ApiToken
 from server.domain.base import utcnow
@@ -70,7 +71,8 @@ async def get_by_name(session: AsyncSession, *, name: str) -> ApiToken | None:
 async def create(
     session: AsyncSession, *, name: str, owner_email: str, expires_at: datetime | None
 ) -> tuple[ApiToken, str]:
-    """Create a token for a person; returns the row and the plain token (shown once). No commit."""
+    """Create a token for a person; returns the row and the plain token (shown once). Audited
+    as a command-line change (only the CLI creates and revokes tokens). No commit."""
     label = name.strip()
     if not label:
         raise ApiTokenError("token name must not be empty", ApiTokenErrorCode.INVALID_NAME)
@@ -111,11 +113,12 @@ async def create(
     )
     session.add(api_token)
     await session.flush()
+    await audit.record_cli(session, action="create", row=api_token)
     return api_token, plain
 
 
 async def revoke(session: AsyncSession, *, name: str) -> ApiToken:
-    """Revoke a token by name, for good. Does not commit."""
+    """Revoke a token by name, for good; audited as a command-line change. Does not commit."""
     api_token = await get_by_name(session, name=name)
     if api_token is None:
         raise ApiTokenError(f"no API token named {name.strip()!r}", ApiTokenErrorCode.NOT_FOUND)
@@ -125,9 +128,11 @@ async def revoke(session: AsyncSession, *, name: str) -> ApiToken:
             f"{api_token.revoked_at:%Y-%m-%d %H:%M} UTC",
             ApiTokenErrorCode.ALREADY_REVOKED,
         )
+    before = audit.snapshot(api_token)
     api_token.revoked_at = utcnow()
     session.add(api_token)
     await session.flush()
+    await audit.record_cli(session, action="revoke", row=api_token, before=before)
     return api_token
 
 

@@ -48,10 +48,32 @@ async def resolve_host(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def _public(address: str) -> bool:
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+"""IPv6 prefixes whose last 32 bits are an IPv4 address a NAT64 gateway forwards to."""
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches through: mapped (::ffff:a.b.c.d), NAT64
+    (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::) and Teredo (its client)."""
+    found = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if any(ip in network for network in NAT64):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
+def public_address(address: str) -> bool:
+    """Whether ``address`` is a public unicast address, also when it wraps an IPv4 one."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            return all(public_address(str(inner)) for inner in embedded)
     return ip.is_global and not ip.is_multicast
 
 
@@ -72,7 +94,7 @@ async def check_public_host(host: str, port: int) -> str | None:
             addresses = await resolve_host(name, port)
         except OSError:
             return "the host name does not resolve"
-    refused = [a for a in addresses if not _public(a)]
+    refused = [a for a in addresses if not public_address(a)]
     if refused:
         return (f"the host resolves to a loopback, private or link-local address "
                 f"({', '.join(refused)})")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlmodel import select
 
@@ -173,7 +173,7 @@ async def test_scenario_rejects_bad_arguments(api: Api, analytics: Analytics,
     assert result["data"] is None
 
 
-async def test_analytics_need_a_caller(client: httpx.AsyncClient, analytics: Analytics) -> None:
+async def test_analytics_need_a_caller(client: httpx2.AsyncClient, analytics: Analytics) -> None:
     w = analytics.world
     response = await client.post("/graphql", json={
         "query": SCENARIO,
@@ -201,8 +201,8 @@ async def test_alignment_costs_one_statement_however_many_projects(
     # when
     bodies: list[dict[str, Any]] = []
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             for n in (2, 14):
                 response = await http.post("/graphql", json={"query": BOARD, "variables": {"n": n}},
                                            headers={"Authorization": f"Bearer {token}"})

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from server.app import create_app
@@ -39,8 +39,8 @@ async def debug_run(db_url: str, world: World) -> AsyncIterator[Run]:
     app = create_app(load_settings(database_url=db_url, debug=True))
     token = mint(world.people["pmo"], secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             async def run(query: str, n: int) -> dict[str, Any]:
                 response = await http.post("/graphql", json={"query": query,
                                                              "variables": {"n": n}},

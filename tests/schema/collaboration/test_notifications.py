@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from server.domain.enums import NotificationChannel
@@ -216,7 +216,7 @@ async def test_node_of_somebody_else_s_preference_is_forbidden(
 
 @pytest.mark.parametrize("query", [NOTIFICATIONS, PREFERENCES])
 async def test_nobody_anonymous_reads_notifications(
-    client: httpx.AsyncClient, world: World, collab: Collab, query: str
+    client: httpx2.AsyncClient, world: World, collab: Collab, query: str
 ) -> None:
     # given a notification and a preference
     await collab.notification("alice")

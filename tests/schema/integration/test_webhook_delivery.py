@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -375,3 +376,21 @@ def test_cli_deliver_with_a_bad_database_url_is_one_line(
     assert result.exit_code == 2, result.output
     assert fragment in result.stderr and "Traceback" not in result.output + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_production_checks_the_address_again_when_connecting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A name that was public when checked resolves to this machine a moment later (DNS
+    # rebinding): the connection itself is refused, before a byte is sent.
+    import server.webhooks as webhooks
+
+    async def rebound(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(webhooks, "resolve_host", rebound)
+    async with webhooks.new_client(production=True) as client:
+        with pytest.raises(httpx2.ConnectError, match="refused"):
+            await client.post("https://hooks.example.com/x", content=b"{}")
+        # an address written in the URL is checked the same way, also IPv6 that wraps one
+        with pytest.raises(httpx2.ConnectError, match="refused"):
+            await client.post("https://[64:ff9b::7f00:1]/x", content=b"{}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
@@ -173,6 +173,10 @@ async def test_development_allows_local_http_endpoints(api: Api) -> None:
     "https://172.16.0.1/x", "https://169.254.169.254/latest/meta-data", "https://[::1]/x",
     "https://[fe80::1]/x", "https://[::ffff:127.0.0.1]/x", "https://0.0.0.0/x",
     "https://internal.example.com/x",
+    # IPv4 wrapped in IPv6: mapped, NAT64 (well-known and local-use prefixes), 6to4, Teredo
+    "https://[::ffff:a00:1]/x", "https://[64:ff9b::7f00:1]/x", "https://[64:ff9b::a9fe:a9fe]/x",
+    "https://[64:ff9b:1::c0a8:101]/x", "https://[2002:7f00:1::1]/x",
+    "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x",
 ])
 async def test_production_refuses_plain_http_and_internal_hosts(
     monkeypatch: pytest.MonkeyPatch, url: str
@@ -190,6 +194,12 @@ async def test_production_refuses_plain_http_and_internal_hosts(
         "https://hooks.example.com/x"
 
 
+@pytest.mark.parametrize("address", ["93.184.215.14", "64:ff9b::5db8:d70e",
+                                     "2002:5db8:d70e::1", "2606:2800:220:1::1"])
+def test_public_addresses_are_allowed_also_when_wrapped(address: str) -> None:
+    assert service.public_address(address)
+
+
 PRODUCTION_KEY = "p" * 40
 
 
@@ -201,8 +211,8 @@ async def test_a_production_server_refuses_an_internal_webhook_over_graphql(
                                    secret_key=PRODUCTION_KEY))
     token = mint(world.people["pmo"], secret=PRODUCTION_KEY, ttl=timedelta(minutes=5))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="https://testserver") as c:
             # when the PMO registers a webhook on the cloud metadata address
             response = await c.post("/graphql", headers={"Authorization": f"Bearer {token}"},
                                     json={"query": CREATE, "variables": {"input": create_input(

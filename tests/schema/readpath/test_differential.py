@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import HealthCheck, Phase, event, given, reject, settings
 
@@ -398,8 +398,8 @@ def test_switching_compiled_reads_off_app_wide_serves_the_board_by_resolvers(
         app = create_app(settings_)
         token = mint(world.person_id("pm"), secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
         async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            transport = httpx2.ASGITransport(app=app)
+            async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
                 response = await client.post(
                     "/graphql", json={"query": text, "variables": {"n": 100}},
                     headers={"Authorization": f"Bearer {token}"})

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 
 from server.app import create_app
 from server.domain.auth.tokens import mint
@@ -55,8 +55,8 @@ async def test_statements_do_not_grow_with_the_rows(sessions: Sessions,
     # when
     bodies: list[dict[str, Any]] = []
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             for n in (2, 14):
                 response = await http.post(
                     "/graphql", json={"query": REPORTS, "variables": {"n": n}},

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from server.app import create_app
@@ -67,8 +67,8 @@ async def board(sessions: Sessions, world: World, db_url: str) -> AsyncIterator[
     app = create_app(load_settings(database_url=db_url, debug=True))
     token = mint(world.people["alice"], secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             async def run(n: int) -> dict[str, Any]:
                 response = await http.post("/graphql", json={"query": BOARD,
                                                              "variables": {"n": n}},

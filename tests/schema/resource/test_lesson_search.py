@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import sqlalchemy as sa
 
@@ -196,7 +196,7 @@ async def test_a_control_character_in_a_search_is_a_client_error(
 async def test_a_lone_surrogate_is_a_separator_not_a_driver_error(
     api: Api, shelf: None
 ) -> None:
-    # httpx cannot encode a lone surrogate, so the JSON is written with it escaped
+    # httpx2 cannot encode a lone surrogate, so the JSON is written with it escaped
     body = json.dumps({"query": SEARCH, "variables": {"filter": {"search": "\ud800vendor"}}})
     response = await api.client.post("/graphql", content=body, headers={
         "Authorization": f"Bearer {api.token('ana')}", "Content-Type": "application/json"})
@@ -357,8 +357,8 @@ async def debug_api(db_url: str, world: World) -> AsyncIterator[Callable[..., Aw
     app = create_app(load_settings(database_url=db_url, debug=True))
     token = mint(world.people["ana"], secret=DEMO_SECRET_KEY, ttl=timedelta(minutes=5))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://t") as http:
             async def run(query: str, **variables: Any) -> dict[str, Any]:
                 response = await http.post("/graphql", json={"query": query,
                                                              "variables": variables},
