@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz
+.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz audit-http
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -48,6 +48,11 @@ PMO_FUZZ_EXAMPLES ?= 1000
 fuzz: install
 	PMO_FUZZ_EXAMPLES=$(PMO_FUZZ_EXAMPLES) $(BIN)/pytest -p no:xdist tests/schema/readpath/test_fuzz.py \
 		--hypothesis-show-statistics $(FUZZ_ARGS)
+
+# The graphql-http npm package's GraphQL-over-HTTP audit against `pmo serve` (production
+# profile): every MUST and SHOULD must pass. Installs graphql-http into /tmp/pmo-audit.
+audit-http: install
+	bash .ci/graphql_http_audit.sh
 
 lint: install
 	$(BIN)/ruff check server schema policies admin tests bench

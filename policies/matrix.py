@@ -65,7 +65,9 @@ the GraphQL API, the admin console and the services all ask the same `Authorizer
   `read`, `create`, `update`, `delete`, `submit`, `decide`.
 - `policy.csv` holds the default rules, one per line:
   `p, <role>, <resource type or *>, <action or *>, <condition>`.
-  Restricted fields are resource types of their own (`person.email`, `person.cost_rate`).
+  Restricted fields are resource types of their own (`person.email`, `person.cost_rate`;
+  `comment.body` and `comment.mentions` in the audit trail, where a comment's earlier or
+  deleted text stays: the PMO's alone).
 - A rule applies only when its **condition** holds. Conditions are named relationships,
   defined once in `conditions.py`: `always`; `manager` (the caller manages the project);
   `recipient` (the row is the caller's own: a notification they receive, their

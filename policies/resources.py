@@ -20,7 +20,8 @@ RESOURCE_TYPES = (
     "checklist_item",
     "allocation", "benefit", "lesson", "stakeholder", "snapshot", "audit_event",
     "api_token", "role_assignment",
-    "comment", "notification", "notification_preference", "webhook", "webhook_delivery",
+    "comment", "comment.body", "comment.mentions", "notification", "notification_preference",
+    "webhook", "webhook_delivery",
 )
 
 # Types whose rows belong to one project: their relationships are that project's.

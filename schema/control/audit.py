@@ -69,6 +69,14 @@ class AuditEvent(relay.Node):
         return audit_queries.visible_changes(self.row, _reader(info))
 
     @classmethod
+    def policy_resource(cls, row: AuditEventRow) -> tuple[Resource, ...]:
+        """``node(id:)`` answers as ``auditEvents`` lists: an event is readable with the
+        audit trail and with the kind of thing it is about."""
+        about = audit_queries.resource_type_of(row.entity_type)
+        trail = Resource("audit_event", id=row.id)
+        return (trail,) if about is None else (trail, Resource(about))
+
+    @classmethod
     def from_row(cls, row: AuditEventRow) -> AuditEvent:
         return cls(id=row.id, at=row.at, source=row.source, action=row.action,  # type: ignore[arg-type]
                    entity_type=row.entity_type, row=row)

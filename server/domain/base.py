@@ -14,8 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import Session, declared_attr
 from sqlmodel import Field, SQLModel
+
+from server.domain.errors import DomainError, ErrorCode
 
 # Deterministic constraint names: Alembic needs them to alter or drop constraints,
 # and SQLite's batch mode needs them to rebuild tables.
@@ -171,3 +173,29 @@ __all__ = [
     "Money", "EnumField", "ForeignKey", "JSONField", "TimestampedTable", "VersionedTable",
     "UTCDateTime", "utcnow", "check", "date", "datetime", "Decimal",
 ]
+
+
+@event.listens_for(Session, "before_flush")
+def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) -> None:
+    """Refuse, as a ``TOO_LONG`` field error, text longer than its column before it reaches
+    the database: PostgreSQL would fail the whole statement (an internal error), SQLite would
+    store it. Every write path (API, console, CLI) flushes through here; services that check
+    lengths themselves give the same answer first."""
+    for row in (*session.new, *session.dirty):
+        table = getattr(type(row), "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            if not length or isinstance(column.type, sa.Enum):
+                continue
+            value = getattr(row, column.key, None)
+            if isinstance(value, str) and len(value) > length:
+                raise DomainError.one(
+                    _camel(column.key), f"at most {length} characters ({len(value)} given)",
+                    ErrorCode.TOO_LONG)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

@@ -51,6 +51,13 @@ from server.domain.resource.models import Allocation, Benefit
 
 metadata = SQLModel.metadata
 
+# SQLite: ids are never reused (AUTOINCREMENT), so nothing that names a row by id (a comment,
+# an audit event, a webhook delivery) can attach to a later, unrelated one. Migration 0004
+# brings existing databases along; PostgreSQL's identity columns never reuse ids anyway.
+for _table in metadata.tables.values():
+    if [c.name for c in _table.primary_key.columns] == ["id"]:
+        _table.dialect_kwargs["sqlite_autoincrement"] = True
+
 __all__ = [
     "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule",
     "ChangeRequest", "ChecklistItemTemplate", "Comment", "CostEntry", "Department", "Dependency",

@@ -48,6 +48,8 @@ COMMENTERS = frozenset({"pm", "executive"})
 # their deliveries (webhooks hold signing keys).
 PMO_ONLY_READS = frozenset({
     "person.cost_rate", "api_token", "role_assignment", "webhook", "webhook_delivery",
+    # a comment's text and mentions as the audit trail keeps them (earlier and deleted ones)
+    "comment.body", "comment.mentions",
 })
 # Also hidden from analysts (BI service tokens): personal email and the audit trail.
 HIDDEN_FROM_ANALYSTS = PMO_ONLY_READS | {"person.email", "audit_event"}

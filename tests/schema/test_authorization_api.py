@@ -251,3 +251,19 @@ async def test_viewer_returns_the_caller(api: Api, world: World) -> None:
     assert result["data"]["viewer"] == {
         "id": world.gid("Person", world.people["carol"]), "email": "carol@example.com",
         "fullName": "Carol", "roles": ["executive"]}
+
+
+async def test_text_longer_than_its_column_is_a_user_error_and_nothing_changes(
+    api: Api, world: World, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Project.name holds 200 characters: 201 is refused before the database sees it (on
+    # PostgreSQL it would fail the statement, on SQLite it would be stored).
+    gid = world.gid("Project", world.alice_project)
+    result = await api("alice", UPDATE, input={"id": gid, "version": 1, "name": "x" * 201})
+    payload = result["data"]["updateProject"]
+    assert payload["project"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == \
+        [(["input", "name"], "TOO_LONG")]
+    assert await project_state(sessions, world.alice_project) == ("Alpha", 1, 0)
+    ok = await api("alice", UPDATE, input={"id": gid, "version": 1, "name": "x" * 200})
+    assert ok["data"]["updateProject"]["userErrors"] == []

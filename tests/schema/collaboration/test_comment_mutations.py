@@ -345,3 +345,30 @@ async def test_a_comment_is_announced_in_the_outbox_for_webhooks(
         "author_id": world.people["bob"], "reply_to_id": None,
         "mentions": [world.people["carol"]]}
     assert comment["body"] == "ping @carol@example.com"
+
+
+TRAIL = """query($id: ID!) { auditEvents(filter: {entityId: $id}, orderBy: [{field: AT}]) {
+  nodes { action changes } } }"""
+
+
+async def test_a_comments_text_in_the_audit_trail_is_the_pmos_alone(
+    api: Api, world: World, collab: Collab
+) -> None:
+    # given a comment written, edited and deleted by its author
+    risk = world.gid("Risk", await collab.risk())
+    comment = _ok(await api("alice", ADD, input={
+        "parentId": risk, "body": "secret @bob@example.com"}), "addComment")["comment"]
+    _ok(await api("alice", EDIT, input={"id": comment["id"], "body": "still secret"}),
+        "editComment")
+    _ok(await api("alice", DELETE, input={"id": comment["id"]}), "deleteComment")
+    # then the PMO reads its text and mentions through the audit trail
+    pmo = (await api("pmo", TRAIL, id=comment["id"]))["data"]["auditEvents"]["nodes"]
+    assert [n["action"] for n in pmo] == ["create", "update", "delete"]
+    assert pmo[0]["changes"]["body"]["after"] == "secret @bob@example.com"
+    assert "mentions" in pmo[0]["changes"]
+    # and nobody else does, not even its author: the events are there, the text is not
+    for who in ("alice", "bob"):
+        seen = (await api(who, TRAIL, id=comment["id"]))["data"]["auditEvents"]["nodes"]
+        assert [n["action"] for n in seen] == ["create", "update", "delete"]
+        assert all("body" not in n["changes"] and "mentions" not in n["changes"]
+                   for n in seen), who

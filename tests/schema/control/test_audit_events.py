@@ -235,7 +235,7 @@ async def test_entries_about_objects_the_viewer_may_not_read_are_left_out(
     assert ("revoke", "ApiToken") in await actions(api, "pmo")
     assert ("revoke", "ApiToken") not in await actions(api, "alice")
     assert (await trail(api, "alice"))["totalCount"] == 5
-    # and fetched by id, its changes are withheld
+    # and fetched by id it is not there for the PM either: node(id:) answers as the list
     async with sessions() as s:
         from sqlalchemy import select
 
@@ -243,8 +243,7 @@ async def test_entries_about_objects_the_viewer_may_not_read_are_left_out(
             AuditEvent.entity_type == "ApiToken"))).scalars().one()
     gid = world.gid("AuditEvent", token_event.id)
     denied = await api("alice", AUDIT_NODE, id=gid)
-    assert denied["data"]["node"] == {"action": "revoke", "entityType": "ApiToken",
-                                      "changes": None}
+    assert denied["data"]["node"] is None
     assert codes(denied) == ["FORBIDDEN"]
     allowed = await api("pmo", AUDIT_NODE, id=gid)
     assert allowed["data"]["node"]["changes"] == {"name": {"before": "a", "after": "b"}}
