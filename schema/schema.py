@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import server
+from schema import input_lengths
 from schema.analytics import roots as analytics
 from schema.auth.types import ApiToken
 from schema.base import unauthenticated_error
@@ -119,6 +120,9 @@ schema = PmoSchema(
         SqlStatistics,
     ],
 )
+
+
+input_lengths.document(schema._schema)  # noqa: SLF001 - descriptions of the built schema
 
 
 def print_sdl() -> str:

@@ -175,6 +175,23 @@ __all__ = [
 ]
 
 
+LONG_TEXT = 20_000
+"""The most characters a text column without a length of its own takes (descriptions,
+notes, Markdown bodies)."""
+
+
+def text_length(column: Any) -> int | None:
+    """The most characters a text column takes (its own length, else ``LONG_TEXT``); None
+    for a column that is not text (enums are checked by their values)."""
+    column_type = column.type
+    if isinstance(column_type, sa.Enum):
+        return None
+    impl = column_type.impl if isinstance(column_type, sa.types.TypeDecorator) else column_type
+    if not isinstance(impl, sa.String) or isinstance(impl, sa.Enum):
+        return None
+    return getattr(column_type, "length", None) or impl.length or LONG_TEXT
+
+
 @event.listens_for(Session, "before_flush")
 def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) -> None:
     """Refuse, as a ``TOO_LONG`` field error, text longer than its column before it reaches
@@ -186,8 +203,8 @@ def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) 
         if table is None:
             continue
         for column in table.columns:
-            length = getattr(column.type, "length", None)
-            if not length or isinstance(column.type, sa.Enum):
+            length = text_length(column)
+            if length is None:
                 continue
             value = getattr(row, column.key, None)
             if isinstance(value, str) and len(value) > length:
