@@ -195,9 +195,9 @@ def text_length(column: Any) -> int | None:
 @event.listens_for(Session, "before_flush")
 def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) -> None:
     """Refuse, as a ``TOO_LONG`` field error, text longer than its column before it reaches
-    the database: PostgreSQL would fail the whole statement (an internal error), SQLite would
-    store it. Every write path (API, console, CLI) flushes through here; services that check
-    lengths themselves give the same answer first."""
+    the database (PostgreSQL would fail the whole statement, an internal error; SQLite would
+    store it), and a required short text that is blank as ``REQUIRED``. Every write path
+    (API, console, CLI) flushes through here; services that check themselves answer first."""
     for row in (*session.new, *session.dirty):
         table = getattr(type(row), "__table__", None)
         if table is None:
@@ -207,10 +207,17 @@ def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) 
             if length is None:
                 continue
             value = getattr(row, column.key, None)
-            if isinstance(value, str) and len(value) > length:
+            if not isinstance(value, str):
+                continue
+            if len(value) > length:
                 raise DomainError.one(
                     _camel(column.key), f"at most {length} characters ({len(value)} given)",
                     ErrorCode.TOO_LONG)
+            # A required short text (a name, a title, a code) says something: not blanks.
+            # Long text may be empty (a template's body, a report's summary start so).
+            if not column.nullable and length != LONG_TEXT and not value.strip():
+                raise DomainError.one(_camel(column.key), "must not be blank",
+                                      ErrorCode.REQUIRED)
 
 
 def _camel(name: str) -> str:

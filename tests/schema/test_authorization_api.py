@@ -212,6 +212,7 @@ async def test_stale_version_is_a_version_conflict_and_changes_nothing(
      ({"percentComplete": -1}, ["input", "percentComplete"], "OUT_OF_RANGE"),
      ({"budgetAtCompletion": "-5"}, ["input", "budgetAtCompletion"], "OUT_OF_RANGE"),
      ({"name": ""}, ["input", "name"], "REQUIRED"),
+     ({"name": " \t\n "}, ["input", "name"], "REQUIRED"),
      ({"sponsorId": "not-an-id"}, ["input", "sponsorId"], "INVALID"),
      ({"plannedStart": "2026-05-01", "plannedFinish": "2026-04-01"},
       ["input", "plannedFinish"], "INVALID")],
