@@ -14,6 +14,7 @@ from schema.base import decode_id
 from schema.context import Info
 from schema.pagination import MAX_PAGE_SIZE, bad_input
 from server.domain.analytics import capacity, risk_exposure, strategy
+from server.domain.cpu import off_loop
 
 if TYPE_CHECKING:
     from schema.raid.types import Risk
@@ -102,5 +103,7 @@ class AnalyticsQueries:
         loader = alignment_loader(info)
         for candidate in candidates:
             loader.prime(candidate.project_id, candidate.score)
-        return PortfolioScenario.from_scenario(strategy.optimise(candidates, budget_cap), rows)
+        # Up to hundreds of milliseconds of search: off the event loop (server.domain.cpu).
+        scenario = await off_loop(strategy.optimise, candidates, budget_cap)
+        return PortfolioScenario.from_scenario(scenario, rows)
 

@@ -1,19 +1,19 @@
 """Password hashing for console logins (Argon2 through pwdlib).
 
-A hash takes tens of milliseconds of CPU by design: ``check_password`` runs it on a small pool
-of its own threads (Argon2 releases the GIL), so a flood of login attempts queues there and
+A hash takes tens of milliseconds of CPU by design: ``check_password`` runs it on the small CPU
+pool (Argon2 releases the GIL), so a flood of login attempts queues there and
 never holds up the event loop, and it does the same work for an account without a password
 (or none at all) so that the time taken does not tell whether an account exists.
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from pwdlib import PasswordHash
+
+from server.domain.cpu import off_loop
 
 
 @lru_cache(maxsize=1)
@@ -33,8 +33,6 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     return _hasher().verify(password, password_hash)
 
 
-HASHING_THREADS = 2
-_POOL = ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="pmo-password")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +48,6 @@ def _verify_or_pretend(password: str, password_hash: str | None) -> bool:
 
 
 async def check_password(password: str, password_hash: str | None) -> bool:
-    """``verify_password`` off the event loop, at most ``HASHING_THREADS`` at once, with the
-    same work for a missing hash."""
-    return await asyncio.get_running_loop().run_in_executor(
-        _POOL, _verify_or_pretend, password, password_hash)
+    """``verify_password`` off the event loop (``server.domain.cpu``), with the same work for
+    a missing hash."""
+    return await off_loop(_verify_or_pretend, password, password_hash)
