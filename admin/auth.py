@@ -10,6 +10,7 @@ from sqladmin.authentication import AuthenticationBackend
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 from policies.enforcer import Authorizer
 from policies.resources import Resource, Subject
@@ -41,15 +42,20 @@ class ConsoleAuth(AuthenticationBackend):
         action, resource = CONSOLE_RIGHT
         return self._authorizer().can(subject, action, resource)
 
-    async def login(self, request: Request) -> bool:
+    async def login(self, request: Request) -> bool | Response:  # type: ignore[override]
         form = await request.form()
         email = str(form.get("username", "")).strip().lower()
         password = str(form.get("password", ""))
         budgets = self._budgets()
-        address = request.client.host if request.client else "unknown"
-        if budgets is not None and (await budgets.exhausted("address", address)
-                                    or await budgets.exhausted("account", email)):
-            return False  # throttled: not even checked
+        address = "console:" + (request.client.host if request.client else "unknown")
+        wait = budgets is not None and (await budgets.exhausted("address", address)
+                                        or await budgets.exhausted("account", email))
+        if wait:
+            # Throttled: not checked, and answered at once (no page to render), so that a
+            # flood of attempts costs as little as possible. SQLAdmin sends a Response as is.
+            return PlainTextResponse(
+                f"Too many failed logins: try again in {wait} seconds.", status_code=429,
+                headers={"Retry-After": str(wait)})
         async with self._sessions() as session:
             try:
                 person = await auth_service.get_by_email(session, email=email)

@@ -104,6 +104,24 @@ async def test_failed_authentications_from_one_address_are_refused_before_checki
     assert refused.status_code == 429
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert int(refused.headers["Retry-After"]) >= 1
+    # an API token is not even looked up now
+    guessed = await limited.post("/graphql", json={"query": "{ apiVersion }"},
+                                 headers={"Authorization": "Bearer pmo_guessed"})
+    assert guessed.status_code == 429
+    # but somebody with a valid signed token behind the same address keeps working
+    valid = await limited.post("/graphql", json={"query": "{ apiVersion }"},
+                               headers=bearer(people["bo"]))
+    assert valid.status_code == 200
+
+
+async def test_a_console_login_flood_does_not_lock_the_api(
+    limited: httpx2.AsyncClient, people: dict[str, int],
+) -> None:
+    for i in range(5):
+        assert not await login(limited, f"x{i}@example.com", "wrong")
+    answer = await limited.post("/graphql", json={"query": "{ apiVersion }"},
+                                headers={"Authorization": "Bearer not-a-token"})
+    assert answer.status_code == 401  # its own budget, untouched by the console's
 
 
 async def login(client: httpx2.AsyncClient, email: str, password: str) -> bool:
@@ -117,8 +135,13 @@ async def test_console_logins_are_throttled_per_account(
 ) -> None:
     assert not await login(limited, "ada@example.com", "wrong")
     assert not await login(limited, "ada@example.com", "wrong again")
-    # two failures for this account: even the right password waits now
+    # two failures for this account: even the right password waits now, told how long
     assert not await login(limited, "ada@example.com", "correct-horse")
+    throttled = await limited.post("/admin/login", data={"username": "ada@example.com",
+                                                         "password": "correct-horse"})
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) >= 1
+    assert "try again" in throttled.text
 
 
 async def test_console_logins_are_throttled_per_address(
