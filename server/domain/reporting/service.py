@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.analytics.strategy import alignment_score, alignment_sums
 from server.domain.audit.models import ProjectSnapshot
+from server.domain.cpu import off_loop
 from server.domain.enums import (
     ChangeRequestStatus,
     MilestoneStatus,
@@ -220,6 +221,17 @@ async def project_rows(session: AsyncSession, projects: Sequence[Any],
         _project_facts_statement(), {"ids": ids, "as_of": as_of})).all()}
     plans = await evm.milestone_plans(session, ids)
     thresholds = await evm.rag_thresholds(session)
+    if len(ids) >= OFF_LOOP_ROWS:  # a page of hundreds: milliseconds of Decimal arithmetic
+        return await off_loop(_project_rows, ids, facts, plans, thresholds, as_of)
+    return _project_rows(ids, facts, plans, thresholds, as_of)
+
+
+OFF_LOOP_ROWS = 100
+"""From this many rows on, the rows are built off the event loop (``server.domain.cpu``)."""
+
+
+def _project_rows(ids: list[int], facts: dict[int, Any], plans: dict[int, Any],
+                  thresholds: Any, as_of: date) -> list[ProjectReportRow]:
     figures = evm.project_figures
     money = evm.MONEY
     zero = evm.ZERO
