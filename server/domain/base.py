@@ -213,9 +213,14 @@ def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) 
                 raise DomainError.one(
                     _camel(column.key), f"at most {length} characters ({len(value)} given)",
                     ErrorCode.TOO_LONG)
-            # A required short text (a name, a title, a code) says something: not blanks.
-            # Long text may be empty (a template's body, a report's summary start so).
-            if not column.nullable and length != LONG_TEXT and not value.strip():
+            if length == LONG_TEXT:
+                continue  # long text may be empty and span lines (Markdown, notes)
+            # A short text (a name, a title, a code) is one line, and if required, not blank.
+            if any(c in value for c in "\n\r\t"):
+                raise DomainError.one(_camel(column.key),
+                                      "must be one line (no line breaks or tabs)",
+                                      ErrorCode.INVALID)
+            if not column.nullable and not value.strip():
                 raise DomainError.one(_camel(column.key), "must not be blank",
                                       ErrorCode.REQUIRED)
 
