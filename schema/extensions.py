@@ -115,13 +115,22 @@ class RequestLimits(ValidationCache):
         context = self.execution_context
         limits = self._limits
         variables = context.variables or {}
-        size = _json_size(variables) if variables else 0
-        if size > limits.variables_bytes:
-            return [refused(f"the variables take {size} bytes as JSON; at most "
+        encoded = _json(variables) if variables else b""
+        if len(encoded) > limits.variables_bytes:
+            return [refused(f"the variables take {len(encoded)} bytes as JSON; at most "
                             f"{limits.variables_bytes}", "MAX_VARIABLES_SIZE_EXCEEDED")]
         assert context.graphql_document is not None
-        found = measure(context.schema._schema, context.graphql_document,  # noqa: SLF001
-                        context.operation_name, variables, limits)
+        # The figures depend on the document, the operation, the variables and the limits
+        # only: a request seen before (a dashboard's refresh) reuses them.
+        key = (context.query, context.operation_name, encoded, limits)
+        found = _MEASURED.get(key)
+        if found is None:
+            found = measure(context.schema._schema, context.graphql_document,  # noqa: SLF001
+                            context.operation_name, variables, limits)
+            if not found.errors:  # refusals are rare and carry error objects: not kept
+                if len(_MEASURED) >= MEASURED_MAX:
+                    _MEASURED.pop(next(iter(_MEASURED)))
+                _MEASURED[key] = found
         if found.errors:
             return found.errors
         self._measure = found
@@ -146,11 +155,16 @@ class RequestLimits(ValidationCache):
         return {"cost": cost}
 
 
-def _json_size(value: Any) -> int:
+MEASURED_MAX = 512
+_MEASURED: dict[tuple[Any, ...], Measure] = {}
+"""The figures of recent requests (oldest first, dropped past MEASURED_MAX)."""
+
+
+def _json(value: Any) -> bytes:
     try:
-        return len(orjson.dumps(value))
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # what orjson refuses (a lone surrogate) json escapes
-        return len(json.dumps(value))
+        return json.dumps(value, sort_keys=True).encode()
 
 
 def _caller(context: Any) -> tuple[Budgets | None, str]:
