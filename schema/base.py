@@ -14,6 +14,7 @@ from strawberry.relay.utils import to_base64
 
 from policies.enforcer import Forbidden
 from server.domain.actor import Actor
+from server.domain.base import camel  # re-exported: schema modules import it from here
 from server.domain.errors import DomainError, ErrorCode, FieldError
 from server.domain.events import take_staged
 
@@ -81,10 +82,6 @@ def input_id(value: str | None, *, expected: str, field: str) -> int | None:
     return decoded[1]
 
 
-def camel(name: str) -> str:
-    """The API name of a model field: ``project_id`` -> ``projectId``."""
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 def input_values(data: Any, id_fields: dict[str, str], *,

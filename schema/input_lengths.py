@@ -8,23 +8,18 @@ name; the few inputs named otherwise are listed in ``TABLE_OF``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
 from graphql import GraphQLInputObjectType, GraphQLSchema, GraphQLString, get_named_type
 from sqlmodel import SQLModel
 
-from server.domain.base import text_length
+from server.domain.base import snake, text_length
 
 VERBS = ("Add", "Create", "Update", "Edit", "Delete", "Close", "Resolve", "Escalate", "Submit",
          "Decide", "Record", "Complete", "Apply", "Set", "Rotate", "Mark")
 TABLE_OF = {"RecordCostInput": "CostEntry", "CompleteChecklistItemInput": "ProjectChecklistItem",
             "DecideGateInput": "ProjectGate", "SubmitGateInput": "ProjectGate"}
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _tables() -> dict[str, sa.Table]:
@@ -57,7 +52,7 @@ def text_limits(schema: GraphQLSchema) -> dict[tuple[str, str], int]:
         for field_name, field in graphql_type.fields.items():
             if get_named_type(field.type) is not GraphQLString:
                 continue
-            column = table.c.get(_snake(field_name))
+            column = table.c.get(snake(field_name))
             length = None if column is None else text_length(column)
             if length is not None:
                 found[(graphql_type.name, field_name)] = length

@@ -7,6 +7,7 @@ mutable aggregates also carry ``version`` for optimistic concurrency.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -211,20 +212,26 @@ def _text_fits_its_column(session: Session, flush_context: Any, instances: Any) 
                 continue
             if len(value) > length:
                 raise DomainError.one(
-                    _camel(column.key), f"at most {length} characters ({len(value)} given)",
+                    camel(column.key), f"at most {length} characters ({len(value)} given)",
                     ErrorCode.TOO_LONG)
             if length == LONG_TEXT:
                 continue  # long text may be empty and span lines (Markdown, notes)
             # A short text (a name, a title, a code) is one line, and if required, not blank.
             if any(c in value for c in "\n\r\t"):
-                raise DomainError.one(_camel(column.key),
+                raise DomainError.one(camel(column.key),
                                       "must be one line (no line breaks or tabs)",
                                       ErrorCode.INVALID)
             if not column.nullable and not value.strip():
-                raise DomainError.one(_camel(column.key), "must not be blank",
+                raise DomainError.one(camel(column.key), "must not be blank",
                                       ErrorCode.REQUIRED)
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """The API name of a model field: ``project_id`` -> ``projectId``."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+def snake(name: str) -> str:
+    """The model field of an API name: ``projectId`` -> ``project_id``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -7,19 +7,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import httpx2
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from server.app import create_app
 from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
 from server.domain.enums import Role
 from server.rate_limit import Budgets
-from server.settings import DEMO_SECRET_KEY, load_settings
+from server.settings import DEMO_SECRET_KEY
+from tests.server.test_production_surface import serve as client_for
 
 Sessions = async_sessionmaker[AsyncSession]
 QUERY = "{ projects(first: 3) { nodes { code } } }"
@@ -34,14 +33,6 @@ async def people(sessions: Sessions) -> dict[str, int]:
         bo = await auth_service.create_user(s, email="bo@example.com", full_name="Bo",
                                             role=Role.PM, password="battery-staple")
         return {"ada": ada.id, "bo": bo.id}  # type: ignore[dict-item]
-
-
-async def client_for(db_url: str, **settings: Any) -> AsyncIterator[httpx2.AsyncClient]:
-    app = create_app(load_settings(database_url=db_url, **settings))
-    async with app.router.lifespan_context(app):
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
 
 
 @pytest.fixture
