@@ -115,8 +115,10 @@ def _add_enum_check(column: sa.Column[Any], table: Any) -> None:
     )
 
 
-def ForeignKey(target: str, *, nullable: bool = False, ondelete: str | None = None) -> Any:
-    """An indexed integer foreign key to ``<table>.id``."""
+def ForeignKey(target: str, *, nullable: bool = False, ondelete: str | None = None,
+               index: bool = True) -> Any:
+    """An integer foreign key to ``<table>.id``, indexed unless ``index`` is false (for a
+    column that leads a composite index of its table instead)."""
     if ondelete is None:
         ondelete = "SET NULL" if nullable else "RESTRICT"
     return Field(
@@ -124,7 +126,7 @@ def ForeignKey(target: str, *, nullable: bool = False, ondelete: str | None = No
         foreign_key=f"{target}.id",
         ondelete=ondelete,  # type: ignore[arg-type]
         nullable=nullable,
-        index=True,
+        index=index,
     )
 
 

@@ -64,20 +64,32 @@ class Scenario:
         return sum((c.score for c in self.chosen), Decimal("0"))
 
 
-def alignment_sums(ids: Iterable[int] | None = None) -> sa.Subquery:
-    """Per project of ``ids`` (else of the ids bound as ``ids``): ``hundredths``, the alignment
-    score (sum of objective weight x alignment score) in hundredths.
-
-    Weights have two decimals, so weight x 100 is a whole number: the sum is exact integer
-    arithmetic on PostgreSQL and on SQLite (whose NUMERIC would otherwise be a float)."""
+def _hundredths() -> Any:
+    """Sum of objective weight x alignment score, in hundredths: weights have two decimals, so
+    weight x 100 is a whole number and the sum is exact integer arithmetic on PostgreSQL and on
+    SQLite (whose NUMERIC would otherwise be a float)."""
     weight = sa.cast(sa.func.round(StrategicObjective.weight * 100), sa.Integer)
+    return sa.func.sum(weight * ProjectObjective.alignment_score)  # type: ignore[operator]
+
+
+def alignment_sums(ids: Iterable[int]) -> sa.Subquery:
+    """Per project of ``ids``: ``hundredths``, the alignment score in hundredths."""
     po: Any = ProjectObjective
-    return (sa.select(po.project_id.label("pid"),
-                      sa.func.sum(weight * po.alignment_score).label("hundredths"))
+    return (sa.select(po.project_id.label("pid"), _hundredths().label("hundredths"))
             .join(StrategicObjective, StrategicObjective.id == po.objective_id)
-            .where(among(po.project_id, ids) if ids is not None
-                   else among(po.project_id, name="ids"))
+            .where(among(po.project_id, ids))
             .group_by(po.project_id).subquery("alignment"))
+
+
+def alignment_of(project_id: Any) -> Any:
+    """The alignment score in hundredths of the project whose id is ``project_id`` (a column of
+    the enclosing statement), as a correlated subquery: a few index probes per project. (As a
+    grouped derived table joined to a page of projects, PostgreSQL's generic plan, which
+    guesses ten rows for ``id = ANY($ids)``, rescanned it for every project of the page.)"""
+    po: Any = ProjectObjective
+    return (sa.select(_hundredths()).select_from(po)
+            .join(StrategicObjective, StrategicObjective.id == po.objective_id)
+            .where(po.project_id == project_id).scalar_subquery())
 
 
 def alignment_score(hundredths: int | None) -> Decimal:

@@ -96,7 +96,7 @@ class ProjectBaseline(TimestampedTable, table=True):
 class Milestone(TimestampedTable, table=True):
     """A dated checkpoint of a project."""
 
-    project_id: int = ForeignKey("project", ondelete="CASCADE")
+    project_id: int = ForeignKey("project", ondelete="CASCADE", index=False)
     name: str = Field(max_length=200)
     planned_date: date = Field(index=True)
     baseline_date: date | None = Field(default=None)
@@ -112,6 +112,9 @@ class Milestone(TimestampedTable, table=True):
     __table_args__ = (
         check("planned_percent IS NULL OR planned_percent BETWEEN 0 AND 100",
               "planned_percent_range"),
+        # A project's milestones by date, and its overdue ones counted from the index alone.
+        sa.Index("ix_milestone_project_id_planned_date", "project_id", "planned_date",
+                 postgresql_include=["status"]),
     )
 
 
@@ -120,13 +123,18 @@ class CostEntry(TimestampedTable, table=True):
 
     __tablename__ = "cost_entry"
 
-    project_id: int = ForeignKey("project", ondelete="CASCADE")
+    project_id: int = ForeignKey("project", ondelete="CASCADE", index=False)
     incurred_on: date = Field(index=True)
     amount: Decimal = Money()
     category: CostCategory = EnumField(CostCategory, index=True, default=CostCategory.OTHER)
     description: str | None = Field(default=None)
 
-    __table_args__ = (check("amount >= 0", "amount_non_negative"),)
+    __table_args__ = (
+        check("amount >= 0", "amount_non_negative"),
+        # A project's costs by date, and its actual cost to a day summed from the index alone.
+        sa.Index("ix_cost_entry_project_id_incurred_on", "project_id", "incurred_on",
+                 postgresql_include=["amount"]),
+    )
 
 
 class ProjectObjective(TimestampedTable, table=True):

@@ -31,7 +31,7 @@ from server.domain.enums import (
 class Risk(VersionedTable, table=True):
     """Something that may happen; ``score`` = probability x impact, computed by the database."""
 
-    project_id: int = ForeignKey("project", ondelete="CASCADE")
+    project_id: int = ForeignKey("project", ondelete="CASCADE", index=False)
     title: str = Field(max_length=200, index=True)
     description: str | None = Field(default=None)
     category_id: int | None = ForeignKey("risk_category", nullable=True)
@@ -53,6 +53,9 @@ class Risk(VersionedTable, table=True):
     __table_args__ = (
         check("probability BETWEEN 1 AND 5", "probability_range"),
         check("impact BETWEEN 1 AND 5", "impact_range"),
+        # A project's risks, and its open ones counted (and scored) from the index alone.
+        sa.Index("ix_risk_project_id_status", "project_id", "status",
+                 postgresql_include=["score"]),
     )
 
 
@@ -67,7 +70,7 @@ HIGH_RISK_SCORE = 15
 class Issue(VersionedTable, table=True):
     """Something that has happened and needs resolving; may come from an escalated risk."""
 
-    project_id: int = ForeignKey("project", ondelete="CASCADE")
+    project_id: int = ForeignKey("project", ondelete="CASCADE", index=False)
     title: str = Field(max_length=200, index=True)
     description: str | None = Field(default=None)
     severity: IssueSeverity = EnumField(IssueSeverity, index=True, default=IssueSeverity.MEDIUM)
@@ -83,6 +86,8 @@ class Issue(VersionedTable, table=True):
             "resolved_on IS NULL OR status IN ('RESOLVED', 'CLOSED')",
             "resolved_only_when_resolved",
         ),
+        # A project's issues, and its open ones counted from the index alone.
+        sa.Index("ix_issue_project_id_status", "project_id", "status"),
     )
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from server.domain.reporting import service
 from tests.schema.conftest import Api, codes
 from tests.schema.reporting.conftest import AS_OF, ReportWorld
 
@@ -135,12 +132,3 @@ async def test_a_foreign_portfolio_id_is_bad_input(api: Api, report_world: Repor
 
     # then
     assert codes(result) == ["BAD_USER_INPUT"]
-
-
-async def test_a_large_page_built_off_the_event_loop_is_the_same(
-    api: Api, report_world: ReportWorld, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Pages from OFF_LOOP_ROWS rows on are built on the CPU threads: same rows, same order.
-    on_loop = rows(await api("ana", ROWS, asOf=AS_OF))
-    monkeypatch.setattr(service, "OFF_LOOP_ROWS", 1)
-    assert rows(await api("ana", ROWS, asOf=AS_OF)) == on_loop
