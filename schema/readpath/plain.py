@@ -64,6 +64,8 @@ class _Leaf:
     pass_through: str | None
     names: tuple[tuple[Any, str], ...] | None = None
     """An enum's (member, name) pairs: looked up instead of calling its serializer."""
+    date: bool = False
+    """A ``Date``: its text is remembered (a page's rows share few days; isoformat is 0.5 us)."""
 
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
@@ -75,7 +77,21 @@ def _leaf(named: Any, non_null: bool) -> _Leaf:
     if isinstance(named, GraphQLEnumType) and wrapped is not None:
         names = tuple((member, name) for member in wrapped
                       for name, value in named.values.items() if value.value == member.value)
-    return _Leaf(named.serialize, non_null, _PASS_THROUGH.get(named), names)
+    return _Leaf(named.serialize, non_null, _PASS_THROUGH.get(named), names,
+                 date=named.name == "Date")
+
+
+_DATE_TEXT: dict[Any, str] = {}
+_DATE_TEXT_MAX = 10_000
+
+
+def _date_text(serialize: Complete) -> Complete:
+    def text(value: Any) -> Any:
+        if len(_DATE_TEXT) >= _DATE_TEXT_MAX:
+            _DATE_TEXT.clear()
+        found = _DATE_TEXT[value] = serialize(value)
+        return found
+    return text
 
 
 def _read(graphql_field: Any) -> str | Complete | None:
@@ -199,6 +215,11 @@ def _object_function(fields: list[tuple[str, Any, Any]]) -> Complete:
                 # The serializer's answer for a member; anything else still goes through it.
                 env[f"n{i}"] = dict(part.names)
                 items.append(f"{key!r}: (None if x{i} is None else n{i}.get(x{i}) or s{i}(x{i}))")
+            elif part.date:
+                env["_DATE_TEXT"] = _DATE_TEXT
+                env[f"d{i}"] = _date_text(part.serialize)
+                items.append(f"{key!r}: (None if x{i} is None else _DATE_TEXT.get(x{i}) "
+                             f"or d{i}(x{i}))")
             elif part.serialize is GraphQLInt.serialize:
                 # What serialize_int returns for an int in range; anything else goes through it.
                 items.append(f"{key!r}: (x{i} if x{i}.__class__ is int and "

@@ -269,9 +269,12 @@ def health(value: EarnedValue, thresholds: Mapping[EvmMetric, Band],
 
 def _worst_band(cpi: Decimal | None, spi: Decimal | None,
                 thresholds: Mapping[EvmMetric, Band]) -> Rag | None:
-    bands = [b for b in (band(cpi, thresholds.get(EvmMetric.CPI)),
-                         band(spi, thresholds.get(EvmMetric.SPI))) if b is not None]
-    return min(bands, key=_SEVERITY.__getitem__) if bands else None
+    # The worse of two, written out: it runs for every row of a report page.
+    by_cpi = band(cpi, thresholds.get(EvmMetric.CPI))
+    by_spi = band(spi, thresholds.get(EvmMetric.SPI))
+    if by_cpi is None or by_spi is None:
+        return by_spi if by_cpi is None else by_cpi
+    return by_cpi if _SEVERITY[by_cpi] <= _SEVERITY[by_spi] else by_spi
 
 
 # --- batched queries: one statement for any number of keys ---------------------------------
