@@ -484,7 +484,7 @@ def serve(
     # The app is named by import string, never imported here: with --workers N or --reload
     # each worker process builds its own, and this one only supervises them.
     uvicorn.run(
-        "server.app:create_app",
+        "server.app:serve_app",
         factory=True,
         host=bind_host,
         port=bind_port,

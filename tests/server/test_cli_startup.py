@@ -125,7 +125,7 @@ def test_serve_supervisor_leaves_the_app_to_its_workers(clean_env: Path, db_url:
     # then uvicorn is given the app by import string, for each worker to build its own,
     assert report["exit"] == 0, report["stderr"]
     [call] = report["uvicorn"]
-    assert (call["app"], call["factory"], call["workers"]) == ("server.app:create_app", True, 2)
+    assert (call["app"], call["factory"], call["workers"]) == ("server.app:serve_app", True, 2)
     assert "PMO backend on http://127.0.0.1:8000" in report["stdout"]
     # and the supervising process imported neither the app, the schema nor the seed
     assert loaded(report, HEAVY) == []
