@@ -64,9 +64,8 @@ class CoreQueries:
         if viewer is None:
             raise unauthenticated_error()
         identity = viewer.identity
-        return Viewer(id=strawberry.ID(str(relay.GlobalID("Person", str(identity.person_id)))),
-                      email=identity.email, full_name=identity.full_name,
-                      roles=sorted(viewer.subject.roles))
+        return Viewer(email=identity.email, full_name=identity.full_name,
+                      roles=sorted(viewer.subject.roles), person_id=identity.person_id)
 
     @strawberry.field(description="Any object by its global id; null if it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

@@ -9,7 +9,9 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.analytics.fields import AnalyticsPersonFields
+from schema.base import unauthenticated_error
 from schema.context import Info
+from schema.listing import Reference
 from schema.resource.person_fields import ResourcePersonFields
 from server.domain.organisation.models import Person as PersonRow
 
@@ -45,10 +47,21 @@ class Person(ResourcePersonFields, AnalyticsPersonFields, relay.Node):
                    active=row.active, capacity_hours_per_week=row.capacity_hours_per_week, row=row)
 
 
-@strawberry.type(description="The authenticated caller.")
+VIEWER_PERSON = Reference(PersonRow, "person_id", "person", Person.from_row)
+
+
+@strawberry.type(description="The authenticated caller. Not a Node: the caller as an object "
+                             "with an id is `person`.")
 class Viewer:
-    id: strawberry.ID = strawberry.field(description="The caller's Person id.")
     email: str = strawberry.field(description="The caller's own email.")
     full_name: str = strawberry.field(description="The caller's name.")
     roles: list[str] = strawberry.field(
         description="Roles held now: pmo, pm, executive, analyst.")
+    person_id: strawberry.Private[int]
+
+    @strawberry.field(description="The caller as a Person (its `id` is the Person's global id).")
+    async def person(self, info: Info) -> Person:
+        person = await VIEWER_PERSON.resolve(info, self)
+        if person is None:  # signed in, so the row exists unless deleted since the check
+            raise unauthenticated_error()
+        return person

@@ -65,7 +65,8 @@ def global_id(type_name: str, attribute: str, description: str, *,
                              "name, earned value as of a day, RAID counts and its last status "
                              "report. Money is rounded as EarnedValue is.")
 class ProjectRow:
-    id: strawberry.ID = global_id("Project", "id", "The project's global id (as Project.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id",
+                                          "The project's global id (as Project.id).")
     code: str = strawberry.field(description="Project code such as PRJ-0042.")
     name: str = strawberry.field(description="Project name.")
     portfolio_code: str | None = strawberry.field(description="The portfolio's code.")
@@ -111,7 +112,7 @@ class ProjectRow:
 
 @strawberry.type(description="One risk as a flat row for BI tools.")
 class RiskRow:
-    id: strawberry.ID = global_id("Risk", "id", "The risk's global id.")
+    risk_id: strawberry.ID = global_id("Risk", "risk_id", "The risk's global id (as Risk.id).")
     project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")
@@ -133,7 +134,8 @@ class RiskRow:
 
 @strawberry.type(description="One issue as a flat row for BI tools.")
 class IssueRow:
-    id: strawberry.ID = global_id("Issue", "id", "The issue's global id.")
+    issue_id: strawberry.ID = global_id("Issue", "issue_id",
+                                        "The issue's global id (as Issue.id).")
     project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")
@@ -155,7 +157,8 @@ class IssueRow:
 
 @strawberry.type(description="One milestone as a flat row for BI tools.")
 class MilestoneRow:
-    id: strawberry.ID = global_id("Milestone", "id", "The milestone's global id.")
+    milestone_id: strawberry.ID = global_id("Milestone", "milestone_id",
+                                            "The milestone's global id (as Milestone.id).")
     project_id: strawberry.ID = global_id("Project", "project_id", "The project's global id.")
     project_code: str | None = strawberry.field(description="The project's code.")
     project_name: str | None = strawberry.field(description="The project's name.")

@@ -270,7 +270,7 @@ async def risk_rows(session: AsyncSession, risks: Sequence[Risk]) -> list[RiskRe
     for r in risks:
         code, name, portfolio = projects.get(r.project_id, _NO_PROJECT)
         out.append(RiskReportRow(
-            id=r.id, project_id=r.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            risk_id=r.id, project_id=r.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
             portfolio_code=portfolio, title=r.title, description=r.description,
             category=categories.get(r.category_id), probability=r.probability, impact=r.impact,
             score=r.probability * r.impact, status=r.status, response=r.response,
@@ -289,7 +289,7 @@ async def issue_rows(session: AsyncSession, issues: Sequence[Issue]) -> list[Iss
     for i in issues:
         code, name, portfolio = projects.get(i.project_id, _NO_PROJECT)
         out.append(IssueReportRow(
-            id=i.id, project_id=i.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            issue_id=i.id, project_id=i.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
             portfolio_code=portfolio, title=i.title, description=i.description,
             severity=i.severity, status=i.status, owner_name=people.get(i.owner_id),  # type: ignore[arg-type]
             due_date=i.due_date, resolved_on=i.resolved_on, resolution=i.resolution,
@@ -316,7 +316,7 @@ async def milestone_rows(session: AsyncSession, milestones: Sequence[Milestone],
     for m in milestones:
         code, name, portfolio = projects.get(m.project_id, _NO_PROJECT)
         out.append(MilestoneReportRow(
-            id=m.id, project_id=m.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
+            milestone_id=m.id, project_id=m.project_id, project_code=code, project_name=name,  # type: ignore[arg-type]
             portfolio_code=portfolio, name=m.name, status=m.status,
             planned_date=m.planned_date, baseline_date=m.baseline_date,
             forecast_date=m.forecast_date, actual_date=m.actual_date,

@@ -10,19 +10,19 @@ from tests.schema.reporting.conftest import ReportWorld
 RISKS = """
 query($filter: RiskFilter, $portfolioId: ID) {
   reports { riskRows(filter: $filter, portfolioId: $portfolioId) { totalCount nodes {
-    id projectId projectCode projectName portfolioCode title description category probability
+    riskId projectId projectCode projectName portfolioCode title description category probability
     impact score status response responsePlan ownerName dueDate createdAt updatedAt } } }
 }"""
 ISSUES = """
 query($filter: IssueFilter, $portfolioId: ID) {
   reports { issueRows(filter: $filter, portfolioId: $portfolioId) { nodes {
-    id projectId projectCode projectName portfolioCode title description severity status
+    issueId projectId projectCode projectName portfolioCode title description severity status
     ownerName dueDate resolvedOn resolution sourceRiskId } } }
 }"""
 MILESTONES = """
 query($filter: MilestoneFilter, $portfolioId: ID) {
   reports { milestoneRows(filter: $filter, portfolioId: $portfolioId) { nodes {
-    id projectCode projectName portfolioCode name status plannedDate baselineDate
+    milestoneId projectCode projectName portfolioCode name status plannedDate baselineDate
     forecastDate actualDate plannedPercent slipDays } } }
 }"""
 
@@ -44,8 +44,8 @@ async def test_risk_rows_name_the_project_portfolio_category_and_owner(
         ('=HYPERLINK("http://evil","x")', 15, "OPEN"), ("Scope creep", 6, "MITIGATING"),
         ("Elsewhere", 1, "OPEN")]
     vendor = risks[1]
-    assert vendor["id"].startswith("U")  # a global id, as Risk.id
-    for key in ("createdAt", "updatedAt", "id"):
+    assert vendor["riskId"].startswith("U")  # a global id, as Risk.id
+    for key in ("createdAt", "updatedAt", "riskId"):
         vendor.pop(key)
     assert vendor == {
         "projectId": report_world.gid("Project", report_world.base.alice_project),

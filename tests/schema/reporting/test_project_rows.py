@@ -7,7 +7,7 @@ from typing import Any
 from tests.schema.conftest import Api, codes
 from tests.schema.reporting.conftest import AS_OF, ReportWorld
 
-FIELDS = """id code name portfolioCode portfolioName programName managerName sponsorName status
+FIELDS = """projectId code name portfolioCode portfolioName programName managerName sponsorName status
 priority health percentComplete budgetAtCompletion baselineStart baselineFinish forecastFinish
 evmForecastFinish asOf pv ev ac cv sv cpi spi eac openRisks highRisks openIssues
 overdueMilestones alignmentScore lastReportPeriodEnd lastOverallRag updatedAt"""
@@ -41,7 +41,7 @@ async def test_a_row_carries_names_earned_value_counts_and_the_last_report(
     updated_at = alpha.pop("updatedAt")
     assert updated_at.startswith("20")
     assert alpha == {
-        "id": report_world.gid("Project", report_world.base.alice_project),
+        "projectId": report_world.gid("Project", report_world.base.alice_project),
         "code": "PRJ-0001", "name": "Alpha", "portfolioCode": "PF-1", "portfolioName": "Growth",
         "programName": "Core", "managerName": "Alice", "sponsorName": "Carol",
         "status": "ACTIVE", "priority": 2, "health": "GREEN", "percentComplete": 40,
@@ -74,7 +74,7 @@ async def test_rows_agree_with_project_evm_and_health(api: Api, report_world: Re
                                                       ) -> None:
     # given
     base = report_world.base
-    listed = {r["id"]: r for r in rows(await api("ana", ROWS, asOf=AS_OF))}
+    listed = {r["projectId"]: r for r in rows(await api("ana", ROWS, asOf=AS_OF))}
 
     for project_id in (base.alice_project, base.bob_project):
         gid = base.gid("Project", project_id)
@@ -87,7 +87,7 @@ async def test_rows_agree_with_project_evm_and_health(api: Api, report_world: Re
 async def test_as_of_defaults_to_today(api: Api, report_world: ReportWorld) -> None:
     # when
     today = rows(await api("pmo", ROWS))
-    node = (await api("pmo", PROJECT, id=today[0]["id"]))["data"]["node"]
+    node = (await api("pmo", PROJECT, id=today[0]["projectId"]))["data"]["node"]
 
     # then: every cost is in the past by now, and the health is Project.health's
     assert today[0]["ac"] == "65000.00"
