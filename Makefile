@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz audit-http
+.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz audit-http lint-schema
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -53,6 +53,11 @@ fuzz: install
 # profile): every MUST and SHOULD must pass. Installs graphql-http into /tmp/pmo-audit.
 audit-http: install
 	bash .ci/graphql_http_audit.sh
+
+# graphql-schema-linter (npm, installed into /tmp/pmo-lint) over schema/schema.graphql: every
+# rule but alphabetical ordering (tests/schema/test_descriptions.py checks the same in Python).
+lint-schema:
+	bash .ci/graphql_schema_lint.sh
 
 lint: install
 	$(BIN)/ruff check server schema policies admin tests bench

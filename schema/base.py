@@ -13,6 +13,7 @@ from strawberry.relay import GlobalID, GlobalIDValueError
 from strawberry.relay.utils import to_base64
 
 from policies.enforcer import Forbidden
+from schema.enums import described
 from server.domain.actor import Actor
 from server.domain.base import camel  # re-exported: schema modules import it from here
 from server.domain.errors import DomainError, ErrorCode, FieldError
@@ -20,10 +21,17 @@ from server.domain.events import take_staged
 
 T = TypeVar("T")
 
-UserErrorCode = strawberry.enum(
-    ErrorCode, name="UserErrorCode",
-    description="Why an input was refused: something the caller can fix.",
-)
+UserErrorCode = described(ErrorCode, "Why an input was refused: something the caller can fix.", {
+    "REQUIRED": "A required value is missing or blank.",
+    "INVALID": "The value is not acceptable here (its message says why).",
+    "OUT_OF_RANGE": "A number or date is outside its allowed range.",
+    "TOO_LONG": "A text is longer than its field holds.",
+    "NOT_FOUND": "An id names nothing the caller can see.",
+    "DUPLICATE": "Another object already has this unique value.",
+    "VERSION_CONFLICT": "The object changed since it was read: read it again and retry.",
+    "CHECKLIST_INCOMPLETE": "A gate's required checklist items are not all complete.",
+    "INVALID_TRANSITION": "The object's current state does not allow this change.",
+}, name="UserErrorCode")
 
 
 @strawberry.type(description="Something wrong with a mutation's input; nothing was written.")

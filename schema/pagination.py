@@ -26,18 +26,35 @@ from graphql import GraphQLError
 from sqlalchemy.orm import with_expression
 from sqlalchemy.sql.elements import ColumnElement
 
+from server.domain.base import camel
 from server.domain.sql import among
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
 NodeT = TypeVar("NodeT")
+E = TypeVar("E", bound=Enum)
 
 
 @strawberry.enum(description="Sort direction.")
 class OrderDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Ascending: smallest, earliest or A first; "
+                                                   "nulls last.")
+    DESC = strawberry.enum_value("DESC", description="Descending: largest, latest or Z first; "
+                                                     "nulls first.")
+
+
+def order_fields(what: str) -> Callable[[type[E]], type[E]]:
+    """``@order_fields("projects")`` on an enum of sort fields: the enum described as the fields
+    ``what`` can be ordered by, and each value by the field it sorts on (``PLANNED_START``:
+    "By `plannedStart`.")."""
+    def wrap(cls: type[E]) -> type[E]:
+        wrapped: Any = strawberry.enum(
+            cls, description=f"Fields {what} can be ordered by (ties broken by id).")
+        for value in wrapped.__strawberry_definition__.values:
+            value.description = value.description or f"By `{camel(value.name.lower())}`."
+        return wrapped  # type: ignore[no-any-return]
+    return wrap
 
 
 def edge_cursor(root: Edge[Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -68,11 +69,13 @@ class CoreQueries:
                       roles=sorted(viewer.subject.roles), person_id=identity.person_id)
 
     @strawberry.field(description="Any object by its global id; null if it does not exist.")
-    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+    async def node(self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+            description="The object's global id (its `id` field).")]) -> relay.Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description=f"Objects by global ids, in order (at most {MAX_NODES}).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+    async def nodes(self, info: Info, ids: Annotated[list[strawberry.ID], strawberry.argument(
+            description="Global ids, of any types.")]) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
             raise bad_input(f"at most {MAX_NODES} ids")
         return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))

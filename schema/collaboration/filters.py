@@ -20,7 +20,7 @@ from schema.collaboration.types import (
     WebhookDelivery,
 )
 from schema.listing import ListSpec, ids_of, one_of, since
-from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input
+from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input, order_fields
 from server.domain.collaboration.models import Comment as CommentRow
 from server.domain.collaboration.models import Notification as NotificationRow
 from server.domain.collaboration.models import NotificationPreference as PreferenceRow
@@ -32,7 +32,7 @@ UPDATED_SINCE = "Changed at or after this time (incremental refresh)."
 # --- comments ---------------------------------------------------------------------------
 
 
-@strawberry.enum(description="Fields comments can be ordered by (ties broken by id).")
+@order_fields("comments")
 class CommentOrderField(Enum):
     CREATED_AT = "CREATED_AT"
     UPDATED_AT = "UPDATED_AT"
@@ -84,7 +84,7 @@ COMMENTS = ListSpec(
 
 # --- notifications ----------------------------------------------------------------------
 
-@strawberry.enum(description="Fields notifications can be ordered by (ties broken by id).")
+@order_fields("notifications")
 class NotificationOrderField(Enum):
     CREATED_AT = "CREATED_AT"
     READ_AT = "READ_AT"
@@ -137,8 +137,7 @@ NOTIFICATIONS = ListSpec(
 
 # --- notification preferences -----------------------------------------------------------
 
-@strawberry.enum(description="Fields notification preferences can be ordered by "
-                             "(ties broken by id).")
+@order_fields("notification preferences")
 class NotificationPreferenceOrderField(Enum):
     KIND = "KIND"
     CHANNEL = "CHANNEL"
@@ -165,7 +164,7 @@ NOTIFICATION_PREFERENCES = ListSpec(
 
 # --- webhooks ---------------------------------------------------------------------------
 
-@strawberry.enum(description="Fields webhooks can be ordered by (ties broken by id).")
+@order_fields("webhooks")
 class WebhookOrderField(Enum):
     URL = "URL"
     CREATED_AT = "CREATED_AT"
@@ -210,7 +209,7 @@ WEBHOOKS = ListSpec(
 
 # --- webhook deliveries -----------------------------------------------------------------
 
-@strawberry.enum(description="Fields webhook deliveries can be ordered by (ties broken by id).")
+@order_fields("webhook deliveries")
 class WebhookDeliveryOrderField(Enum):
     CREATED_AT = "CREATED_AT"
     NEXT_ATTEMPT_AT = "NEXT_ATTEMPT_AT"

@@ -8,12 +8,14 @@ import strawberry
 
 from schema.base import UserError
 from schema.collaboration.types import Comment, NotificationChannel, NotificationPreference
+from schema.enums import described
 from server.domain.collaboration.service import NotificationKind as NotificationKindEnum
 
-NotificationKind = strawberry.enum(
-    NotificationKindEnum, name="NotificationKind",
-    description="What a notification is about: MENTION (somebody mentioned you in a "
-                "comment) or REPLY (somebody answered your comment).")
+NotificationKind = described(
+    NotificationKindEnum, "What a notification is about.", {
+        "MENTION": "Somebody mentioned you in a comment.",
+        "REPLY": "Somebody answered your comment.",
+    }, name="NotificationKind")
 
 
 def _errors() -> Any:

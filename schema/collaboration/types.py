@@ -15,6 +15,7 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.base import to_global_id
 from schema.context import Info
+from schema.enums import described
 from schema.listing import child_connection, filter_key, plan
 from schema.pagination import After, Before, Connection, First, Last
 from schema.raid.types import LazyPerson, person_of
@@ -39,10 +40,16 @@ LazyDeliveryFilter = Annotated["WebhookDeliveryFilter",
 LazyDeliveryOrder = Annotated["WebhookDeliveryOrder",
                               strawberry.lazy("schema.collaboration.filters")]
 
-NotificationChannel = strawberry.enum(enums.NotificationChannel,
-                                      description="Where a notification is delivered.")
-DeliveryStatus = strawberry.enum(enums.DeliveryStatus,
-                                 description="Where a webhook delivery stands.")
+NotificationChannel = described(enums.NotificationChannel, "Where a notification is delivered.", {
+    "IN_APP": "The in-app inbox (`notifications`, `notificationReceived`).",
+    "EMAIL": "Email.",
+})
+DeliveryStatus = described(enums.DeliveryStatus, "Where a webhook delivery stands.", {
+    "PENDING": "Waiting for its first attempt.",
+    "SUCCEEDED": "The endpoint answered 2xx.",
+    "FAILED": "The last attempt failed; it will be retried (`nextAttemptAt`).",
+    "DEAD": "Given up after the last attempt, or cancelled because its webhook is inactive.",
+})
 
 
 def entity_id(type_name: str | None, row_id: int | None) -> strawberry.ID | None:

@@ -26,6 +26,7 @@ from schema.pagination import (
     OrderSpec,
     SortField,
     bad_input,
+    order_fields,
 )
 from schema.raid.types import LazyPerson, person_of
 from server.domain.audit import queries as audit_queries
@@ -82,7 +83,7 @@ class AuditEvent(relay.Node):
                    entity_type=row.entity_type, row=row)
 
 
-@strawberry.enum(description="Fields audit events can be ordered by (ties broken by id).")
+@order_fields("audit events")
 class AuditEventOrderField(Enum):
     AT = "AT"
     ACTION = "ACTION"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import strawberry
-
+from schema.enums import described
 from server.domain import enums
 
-ChangeRequestStatus = strawberry.enum(
+ChangeRequestStatus = described(
     enums.ChangeRequestStatus,
-    description="Where a change request stands: DRAFT, SUBMITTED, then APPROVED or REJECTED.")
-AuditSource = strawberry.enum(
-    enums.AuditSource, description="Through which face a change was made.")
+    "Where a change request stands: DRAFT, SUBMITTED, then APPROVED or REJECTED.", {
+        "DRAFT": "Being written; its author may still change it.",
+        "SUBMITTED": "Waiting for its approver's decision.",
+        "APPROVED": "Approved: the project's BAC and baseline finish moved by its impacts.",
+        "REJECTED": "Rejected: nothing moved.",
+    })
+AuditSource = described(enums.AuditSource, "Through which face a change was made.", {
+    "GRAPHQL": "The GraphQL API.",
+    "ADMIN": "The admin console.",
+    "CLI": "The `pmo` command line.",
+})

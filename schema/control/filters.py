@@ -13,14 +13,14 @@ from schema.control.enums import ChangeRequestStatus
 from schema.control.types import ChangeRequest, StatusReport
 from schema.enums import Rag
 from schema.listing import ListSpec, as_utc, between, ids_of, one_of, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from server.domain.raid.models import ChangeRequest as ChangeRequestRow
 from server.domain.raid.models import StatusReport as StatusReportRow
 
 # --- status reports ----------------------------------------------------------------------
 
 
-@strawberry.enum(description="Fields status reports can be ordered by (ties broken by id).")
+@order_fields("status reports")
 class StatusReportOrderField(Enum):
     PERIOD_END = "PERIOD_END"
     OVERALL = "OVERALL"
@@ -81,7 +81,7 @@ StatusReportOrderArg = Annotated[list[StatusReportOrder] | None, strawberry.argu
 # --- change requests ---------------------------------------------------------------------
 
 
-@strawberry.enum(description="Fields change requests can be ordered by (ties broken by id).")
+@order_fields("change requests")
 class ChangeRequestOrderField(Enum):
     TITLE = "TITLE"
     STATUS = "STATUS"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -108,11 +108,23 @@ class DecideChangeRequestPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
 
 
+ApplyGovernanceTemplateArg = Annotated[ApplyGovernanceTemplateInput, strawberry.argument(
+    description="The project and the governance template to apply.")]
+CompleteChecklistItemArg = Annotated[CompleteChecklistItemInput, strawberry.argument(
+    description="The checklist item and its evidence.")]
+SubmitGateArg = Annotated[SubmitGateInput, strawberry.argument(
+    description="The gate to submit for decision.")]
+DecideGateArg = Annotated[DecideGateInput, strawberry.argument(
+    description="The submitted gate and its decision.")]
+DecideChangeRequestArg = Annotated[DecideChangeRequestInput, strawberry.argument(
+    description="The submitted change request, the version read and the decision.")]
+
+
 @strawberry.type
 class DecisionMutations:
     @strawberry.mutation(description="Copy a governance template onto a project without gates "
                                      "(its PM or the PMO); later template edits never change it.")
-    async def apply_governance_template(self, info: Info, input: ApplyGovernanceTemplateInput,
+    async def apply_governance_template(self, info: Info, input: ApplyGovernanceTemplateArg,
                                         ) -> ApplyGovernanceTemplatePayload:
         actor = info.context.actor
 
@@ -129,7 +141,7 @@ class DecisionMutations:
                                               user_errors=errors)
 
     @strawberry.mutation(description="Tick off a checklist item (the project's PM or the PMO).")
-    async def complete_checklist_item(self, info: Info, input: CompleteChecklistItemInput,
+    async def complete_checklist_item(self, info: Info, input: CompleteChecklistItemArg,
                                       ) -> CompleteChecklistItemPayload:
         actor = info.context.actor
 
@@ -145,7 +157,7 @@ class DecisionMutations:
 
     @strawberry.mutation(description="Submit a gate for decision (the project's PM or the PMO); "
                                      "CHECKLIST_INCOMPLETE while a mandatory item is open.")
-    async def submit_gate(self, info: Info, input: SubmitGateInput) -> SubmitGatePayload:
+    async def submit_gate(self, info: Info, input: SubmitGateArg) -> SubmitGatePayload:
         actor = info.context.actor
 
         async def work(session: AsyncSession) -> Any:
@@ -159,7 +171,7 @@ class DecisionMutations:
     @strawberry.mutation(description="Decide a submitted gate (its approver role: the sponsor or "
                                      "portfolio owner for executive gates, the PMO for any); "
                                      "the decision drives the project's status.")
-    async def decide_gate(self, info: Info, input: DecideGateInput) -> DecideGatePayload:
+    async def decide_gate(self, info: Info, input: DecideGateArg) -> DecideGatePayload:
         actor = info.context.actor
 
         async def work(session: AsyncSession) -> Any:
@@ -178,7 +190,7 @@ class DecisionMutations:
     @strawberry.mutation(description="Approve or reject a submitted change request (its project's "
                                      "sponsor, its portfolio's owner or the PMO); approval moves "
                                      "BAC and baseline finish and records the next baseline.")
-    async def decide_change_request(self, info: Info, input: DecideChangeRequestInput,
+    async def decide_change_request(self, info: Info, input: DecideChangeRequestArg,
                                     ) -> DecideChangeRequestPayload:
         actor = info.context.actor
 

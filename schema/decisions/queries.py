@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
@@ -52,12 +54,18 @@ def _scope(info: Info, resource_type: str, project_column: object,
     return [sa.or_(*conditions)] if conditions else [sa.false()]
 
 
+ProjectGateOrderArg = Annotated[list[ProjectGateOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+ChangeRequestOrderArg = Annotated[list[ChangeRequestOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type(description="What waits for the viewer's decision.")
 class PendingDecisions:
     @strawberry.field(description="Submitted gates the viewer may decide: any for the PMO; "
                                   "executive gates of projects they sponsor or whose portfolio "
                                   "they own for an executive; none for others.")
-    async def gates(self, info: Info, order_by: list[ProjectGateOrder] | None = None,
+    async def gates(self, info: Info, order_by: ProjectGateOrderArg = None,
                     first: First = None, after: After = None, last: Last = None,
                     before: Before = None) -> Connection[ProjectGate]:
         where = [ProjectGateRow.status == GateStatus.SUBMITTED,
@@ -70,7 +78,7 @@ class PendingDecisions:
                                   "the PMO; those of projects they sponsor or whose portfolio "
                                   "they own for an executive; none for others.")
     async def change_requests(self, info: Info,
-                              order_by: list[ChangeRequestOrder] | None = None,
+                              order_by: ChangeRequestOrderArg = None,
                               first: First = None, after: After = None, last: Last = None,
                               before: Before = None) -> Connection[ChangeRequest]:
         where = [ChangeRequestRow.status == ChangeRequestStatus.SUBMITTED,

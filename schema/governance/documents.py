@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 
@@ -32,8 +34,13 @@ def _row_id(value: str, type_name: str, argument: str) -> int:
 class DocumentQueries:
     @strawberry.field(description="Fill a document template's {{project.name}}-style "
                                   "placeholders from a project; unknown ones stay visible.")
-    async def render_document(self, info: Info, project_id: strawberry.ID,
-                              template_id: strawberry.ID) -> RenderedDocument:
+    async def render_document(
+        self, info: Info,
+        project_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The project whose values fill the template (a Project id).")],
+        template_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The template to render (a DocumentTemplate id).")],
+    ) -> RenderedDocument:
         project = _row_id(project_id, "Project", "projectId")
         template = _row_id(template_id, "DocumentTemplate", "templateId")
         try:

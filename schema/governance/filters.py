@@ -8,11 +8,11 @@ import strawberry
 
 from schema.governance.types import ProjectGate
 from schema.listing import ListSpec
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from server.domain.governance.models import ProjectGate as ProjectGateRow
 
 
-@strawberry.enum(description="Fields gates can be ordered by (ties broken by id).")
+@order_fields("gates")
 class ProjectGateOrderField(Enum):
     SEQUENCE = "SEQUENCE"
     STATUS = "STATUS"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -22,6 +22,7 @@ from schema.pagination import (
     OrderDirection,
     OrderSpec,
     SortField,
+    order_fields,
 )
 from schema.raid.types import LazyPerson, person_of
 from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
@@ -92,7 +93,7 @@ class ProjectChecklistItem(relay.Node):
                    evidence_url=row.evidence_url, row=row)
 
 
-@strawberry.enum(description="Fields reference rows can be ordered by (ties broken by id).")
+@order_fields("reference rows")
 class ReferenceOrderField(Enum):
     CODE = "CODE"
     NAME = "NAME"
@@ -127,11 +128,17 @@ CHECKLIST_ITEMS = ListSpec(ChecklistItemRow, "checklist_item", OrderSpec(
     default=[("SEQUENCE", False)]), ProjectChecklistItem.from_row)
 
 
+ProjectTypeFilterArg = Annotated[ProjectTypeFilter | None, strawberry.argument(
+    description="Which project types to list; all given conditions must hold.")]
+ProjectTypeOrderArg = Annotated[list[ProjectTypeOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type
 class ReferenceQueries:
     @strawberry.field(description="Project types; at most 500 per page.")
-    async def project_types(self, info: Info, filter: ProjectTypeFilter | None = None,
-                            order_by: list[ProjectTypeOrder] | None = None,
+    async def project_types(self, info: Info, filter: ProjectTypeFilterArg = None,
+                            order_by: ProjectTypeOrderArg = None,
                             first: First = None, after: After = None, last: Last = None,
                             before: Before = None) -> Connection[ProjectType]:
         t: Any = ProjectTypeRow

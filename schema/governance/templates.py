@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import strawberry
@@ -23,6 +23,7 @@ from schema.pagination import (
     OrderDirection,
     OrderSpec,
     SortField,
+    order_fields,
 )
 from server.domain.governance.models import ChecklistItemTemplate as ChecklistItemTemplateRow
 from server.domain.governance.models import DocumentTemplate as DocumentTemplateRow
@@ -107,7 +108,7 @@ class DocumentTemplate(relay.Node):
                    active=row.active, version=row.version)
 
 
-@strawberry.enum(description="Fields templates can be ordered by (ties broken by id).")
+@order_fields("templates")
 class TemplateOrderField(Enum):
     NAME = "NAME"
     UPDATED_AT = "UPDATED_AT"
@@ -154,11 +155,17 @@ GOVERNANCE_TEMPLATES = _spec(GovernanceTemplateRow, "governance_template",
 DOCUMENT_TEMPLATES = _spec(DocumentTemplateRow, "document_template", DocumentTemplate.from_row)
 
 
+TemplateFilterArg = Annotated[TemplateFilter | None, strawberry.argument(
+    description="Which templates to list; all given conditions must hold.")]
+TemplateOrderArg = Annotated[list[TemplateOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type
 class GovernanceQueries:
     @strawberry.field(description="Governance templates; at most 500 per page.")
-    async def governance_templates(self, info: Info, filter: TemplateFilter | None = None,
-                                   order_by: list[TemplateOrder] | None = None,
+    async def governance_templates(self, info: Info, filter: TemplateFilterArg = None,
+                                   order_by: TemplateOrderArg = None,
                                    first: First = None, after: After = None,
                                    last: Last = None, before: Before = None,
                                    ) -> Connection[GovernanceTemplate]:
@@ -168,8 +175,8 @@ class GovernanceQueries:
             order_by, first, after, last, before)
 
     @strawberry.field(description="Document templates; at most 500 per page.")
-    async def document_templates(self, info: Info, filter: TemplateFilter | None = None,
-                                 order_by: list[TemplateOrder] | None = None,
+    async def document_templates(self, info: Info, filter: TemplateFilterArg = None,
+                                 order_by: TemplateOrderArg = None,
                                  first: First = None, after: After = None,
                                  last: Last = None, before: Before = None,
                                  ) -> Connection[DocumentTemplate]:

@@ -63,7 +63,7 @@ class UpdateWebhookInput:
     url: str | None = strawberry.field(default=None, description=URL_RULES)
     event_types: list[str] | None = strawberry.field(default=None, description=EVENT_TYPES)
     active: bool | None = strawberry.field(
-        default=None, description="false pauses it: its due deliveries are cancelled.")
+        default=None, description="False pauses it: its due deliveries are cancelled.")
 
 
 @strawberry.type(description="The result of updateWebhook.")

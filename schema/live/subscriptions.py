@@ -4,7 +4,7 @@ subscriber may read."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -18,6 +18,9 @@ from schema.raid.types import Risk
 from server.domain.project.models import Project as ProjectRow
 from server.domain.raid.models import Risk as RiskRow
 from server.domain.raid.models import StatusReport as StatusReportRow
+
+PortfolioArg = Annotated[strawberry.ID, strawberry.argument(
+    description="The portfolio to watch (a Portfolio id): events of its projects only.")]
 
 
 def _portfolio(portfolio_id: str) -> int:
@@ -48,7 +51,7 @@ async def _stream(info: Info, *, event_type: str, portfolio_id: str, model: Any,
 @strawberry.type
 class LiveSubscriptions:
     @strawberry.subscription(description="A project in the portfolio was created or changed.")
-    async def project_changed(self, info: Info, portfolio_id: strawberry.ID,
+    async def project_changed(self, info: Info, portfolio_id: PortfolioArg,
                               ) -> AsyncGenerator[Project, None]:
         async for item in _stream(info, event_type="project.changed", portfolio_id=portfolio_id,
                                   model=ProjectRow, resource_type="project",
@@ -56,7 +59,7 @@ class LiveSubscriptions:
             yield item
 
     @strawberry.subscription(description="A status report was submitted in the portfolio.")
-    async def status_report_submitted(self, info: Info, portfolio_id: strawberry.ID,
+    async def status_report_submitted(self, info: Info, portfolio_id: PortfolioArg,
                                       ) -> AsyncGenerator[StatusReport, None]:
         async for item in _stream(info, event_type="status_report.submitted",
                                   portfolio_id=portfolio_id, model=StatusReportRow,
@@ -64,7 +67,7 @@ class LiveSubscriptions:
             yield item
 
     @strawberry.subscription(description="A risk in the portfolio was escalated to an issue.")
-    async def risk_escalated(self, info: Info, portfolio_id: strawberry.ID,
+    async def risk_escalated(self, info: Info, portfolio_id: PortfolioArg,
                              ) -> AsyncGenerator[Risk, None]:
         async for item in _stream(info, event_type="risk.escalated", portfolio_id=portfolio_id,
                                   model=RiskRow, resource_type="risk", convert=Risk.from_row):

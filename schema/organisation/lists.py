@@ -14,7 +14,7 @@ from strawberry import relay
 from schema.context import Info
 from schema.listing import ListSpec, Reference, ids_of, plan, search, since
 from schema.organisation.types import Person
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.portfolio.types import Portfolio
 from schema.raid.types import LazyPerson, person_of
 from server.domain.organisation.models import Department as DepartmentRow
@@ -72,8 +72,7 @@ class Program(relay.Node):
 
 
 def _order_enum(name: str, fields: list[str], what: str) -> Any:
-    return strawberry.enum(Enum(name, {f: f for f in fields}),  # type: ignore[misc]
-                           description=f"Fields {what} can be ordered by (ties broken by id).")
+    return order_fields(what)(Enum(name, {f: f for f in fields}))  # type: ignore[arg-type]
 
 
 PersonOrderField = _order_enum("PersonOrderField", ["FULL_NAME", "UPDATED_AT"], "people")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -36,20 +38,38 @@ PORTFOLIOS_LIST = RootList(PORTFOLIOS, portfolio_conditions)
 PROGRAMS_LIST = RootList(PROGRAMS, program_conditions)
 
 
+PersonFilterArg = Annotated[PersonFilter | None, strawberry.argument(
+    description="Which people to list; all given conditions must hold.")]
+DepartmentFilterArg = Annotated[DepartmentFilter | None, strawberry.argument(
+    description="Which departments to list; all given conditions must hold.")]
+PortfolioFilterArg = Annotated[PortfolioFilter | None, strawberry.argument(
+    description="Which portfolios to list; all given conditions must hold.")]
+ProgramFilterArg = Annotated[ProgramFilter | None, strawberry.argument(
+    description="Which programs to list; all given conditions must hold.")]
+PersonOrderArg = Annotated[list[PersonOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+DepartmentOrderArg = Annotated[list[DepartmentOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+PortfolioOrderArg = Annotated[list[PortfolioOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+ProgramOrderArg = Annotated[list[ProgramOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type
 class OrganisationQueries:
     @strawberry.field(description="People; at most 500 per page.",
                       metadata=plan(PEOPLE_LIST))
-    async def people(self, info: Info, filter: PersonFilter | None = None,
-                     order_by: list[PersonOrder] | None = None, first: First = None,
+    async def people(self, info: Info, filter: PersonFilterArg = None,
+                     order_by: PersonOrderArg = None, first: First = None,
                      after: After = None, last: Last = None,
                      before: Before = None) -> Connection[Person]:
         return await PEOPLE_LIST.resolve(info, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="Departments; at most 500 per page.",
                       metadata=plan(DEPARTMENTS_LIST))
-    async def departments(self, info: Info, filter: DepartmentFilter | None = None,
-                          order_by: list[DepartmentOrder] | None = None,
+    async def departments(self, info: Info, filter: DepartmentFilterArg = None,
+                          order_by: DepartmentOrderArg = None,
                           first: First = None, after: After = None,
                           last: Last = None, before: Before = None,
                           ) -> Connection[Department]:
@@ -57,16 +77,16 @@ class OrganisationQueries:
 
     @strawberry.field(description="Portfolios; at most 500 per page.",
                       metadata=plan(PORTFOLIOS_LIST))
-    async def portfolios(self, info: Info, filter: PortfolioFilter | None = None,
-                         order_by: list[PortfolioOrder] | None = None, first: First = None,
+    async def portfolios(self, info: Info, filter: PortfolioFilterArg = None,
+                         order_by: PortfolioOrderArg = None, first: First = None,
                          after: After = None, last: Last = None,
                          before: Before = None) -> Connection[Portfolio]:
         return await PORTFOLIOS_LIST.resolve(info, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="Programs; at most 500 per page.",
                       metadata=plan(PROGRAMS_LIST))
-    async def programs(self, info: Info, filter: ProgramFilter | None = None,
-                       order_by: list[ProgramOrder] | None = None, first: First = None,
+    async def programs(self, info: Info, filter: ProgramFilterArg = None,
+                       order_by: ProgramOrderArg = None, first: First = None,
                        after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Program]:
         return await PROGRAMS_LIST.resolve(info, filter, order_by, first, after, last, before)

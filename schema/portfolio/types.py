@@ -51,11 +51,16 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
     @strawberry.field(description="The portfolio's projects, filtered and ordered.",
                       metadata=plan(_projects))
     async def projects(self, info: Info,
-                       filter: Annotated[ProjectFilter, strawberry.lazy("schema.project.filters")]
-                       | None = None,
-                       order_by: list[Annotated[ProjectOrder,
-                                                strawberry.lazy("schema.project.filters")]]
-                       | None = None,
+                       filter: Annotated[
+                           Annotated[ProjectFilter, strawberry.lazy("schema.project.filters")]
+                           | None, strawberry.argument(
+                               description="Which projects to list; all given conditions "
+                                           "must hold.")] = None,
+                       order_by: Annotated[
+                           list[Annotated[ProjectOrder, strawberry.lazy("schema.project.filters")]]
+                           | None, strawberry.argument(
+                               description="Sort terms in priority order; ties are broken by "
+                                           "id.")] = None,
                        first: First = None, after: After = None,
                        last: Last = None, before: Before = None,
                        ) -> Connection[Annotated[Project, strawberry.lazy("schema.project.types")]]:

@@ -11,12 +11,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from schema.enums import ProjectStatus
 from schema.listing import ListSpec, between, ids_of, one_of, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.project.types import Project
 from server.domain.project.models import Project as ProjectRow
 
 
-@strawberry.enum(description="Fields projects can be ordered by (ties broken by id).")
+@order_fields("projects")
 class ProjectOrderField(Enum):
     CODE = "CODE"
     NAME = "NAME"

@@ -23,6 +23,7 @@ from schema.pagination import (
     OrderDirection,
     OrderSpec,
     SortField,
+    order_fields,
 )
 from schema.raid.types import (
     LazyPerson,
@@ -121,17 +122,17 @@ TakenFrom = Annotated[date | None, strawberry.argument(description="First day to
 TakenTo = Annotated[date | None, strawberry.argument(description="Last day to include.")]
 
 
-@strawberry.enum(description="Fields baselines can be ordered by (ties broken by id).")
+@order_fields("baselines")
 class ProjectBaselineOrderField(Enum):
     NUMBER = "NUMBER"
 
 
-@strawberry.enum(description="Fields snapshots can be ordered by (ties broken by id).")
+@order_fields("snapshots")
 class ProjectSnapshotOrderField(Enum):
     TAKEN_ON = "TAKEN_ON"
 
 
-@strawberry.enum(description="Fields stakeholders can be ordered by (ties broken by id).")
+@order_fields("stakeholders")
 class StakeholderOrderField(Enum):
     INFLUENCE = "INFLUENCE"
     INTEREST = "INTEREST"
@@ -176,13 +177,21 @@ PROJECT_BASELINES = Children(BASELINES, BaselineRow.project_id)
 PROJECT_STAKEHOLDERS = Children(STAKEHOLDERS, StakeholderRow.project_id)
 
 
+ProjectBaselineOrderArg = Annotated[list[ProjectBaselineOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+ProjectSnapshotOrderArg = Annotated[list[ProjectSnapshotOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+StakeholderOrderArg = Annotated[list[StakeholderOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type
 class HistoryProjectFields:
     row: strawberry.Private[Any]
 
     @strawberry.field(description="The project's numbered baselines (default: 1, 2, ...).",
                       metadata=plan(PROJECT_BASELINES))
-    async def baselines(self, info: Info, order_by: list[ProjectBaselineOrder] | None = None,
+    async def baselines(self, info: Info, order_by: ProjectBaselineOrderArg = None,
                         first: First = None, after: After = None, last: Last = None,
                         before: Before = None) -> Connection[ProjectBaseline]:
         return await PROJECT_BASELINES.resolve(info, self.row.id, None, order_by, first, after,
@@ -192,7 +201,7 @@ class HistoryProjectFields:
     async def snapshots(self, info: Info,
                         taken_from: TakenFrom = None,
                         taken_to: TakenTo = None,
-                        order_by: list[ProjectSnapshotOrder] | None = None,
+                        order_by: ProjectSnapshotOrderArg = None,
                         first: First = None, after: After = None, last: Last = None,
                         before: Before = None) -> Connection[ProjectSnapshot]:
         where = between(SnapshotRow.taken_on, taken_from, taken_to)
@@ -203,7 +212,7 @@ class HistoryProjectFields:
     @strawberry.field(description="The project's stakeholders (default: most influential first).",
                       metadata=plan(PROJECT_STAKEHOLDERS))
     async def stakeholders(self, info: Info,
-                           order_by: list[StakeholderOrder] | None = None,
+                           order_by: StakeholderOrderArg = None,
                            first: First = None, after: After = None, last: Last = None,
                            before: Before = None) -> Connection[Stakeholder]:
         return await PROJECT_STAKEHOLDERS.resolve(info, self.row.id, None, order_by, first, after,

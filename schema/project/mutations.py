@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -95,10 +95,16 @@ class UpdateProjectPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
 
 
+CreateProjectArg = Annotated[CreateProjectInput, strawberry.argument(
+    description="The new project's fields.")]
+UpdateProjectArg = Annotated[UpdateProjectInput, strawberry.argument(
+    description="The project's id, the version read, and the fields to change.")]
+
+
 @strawberry.type
 class ProjectMutations:
     @strawberry.mutation(description="Create a project (PMO, or a PM as its manager).")
-    async def create_project(self, info: Info, input: CreateProjectInput) -> CreateProjectPayload:
+    async def create_project(self, info: Info, input: CreateProjectArg) -> CreateProjectPayload:
         actor = info.context.actor
 
         async def work(session: AsyncSession) -> Any:
@@ -109,7 +115,7 @@ class ProjectMutations:
                                     user_errors=errors)
 
     @strawberry.mutation(description="Update a project; a stale `version` is VERSION_CONFLICT.")
-    async def update_project(self, info: Info, input: UpdateProjectInput) -> UpdateProjectPayload:
+    async def update_project(self, info: Info, input: UpdateProjectArg) -> UpdateProjectPayload:
         actor = info.context.actor
 
         async def work(session: AsyncSession) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -13,12 +15,18 @@ from schema.project.types import Project
 PROJECT_LIST = RootList(PROJECTS, project_conditions)
 
 
+ProjectFilterArg = Annotated[ProjectFilter | None, strawberry.argument(
+    description="Which projects to list; all given conditions must hold.")]
+ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
+
+
 @strawberry.type
 class ProjectQueries:
     @strawberry.field(description="Projects, filtered and ordered; at most 500 per page.",
                       metadata=plan(PROJECT_LIST))
-    async def projects(self, info: Info, filter: ProjectFilter | None = None,
-                       order_by: list[ProjectOrder] | None = None, first: First = None,
+    async def projects(self, info: Info, filter: ProjectFilterArg = None,
+                       order_by: ProjectOrderArg = None, first: First = None,
                        after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Project]:
         return await PROJECT_LIST.resolve(info, filter, order_by, first, after, last, before)

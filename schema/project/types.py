@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -45,6 +46,10 @@ GOVERNANCE_TEMPLATE = Reference(GovernanceTemplateRow, "governance_template_id",
 MANAGER = Reference(PersonRow, "manager_id", "person", Person.from_row)
 SPONSOR = Reference(PersonRow, "sponsor_id", "person", Person.from_row)
 GATES = Children(PROJECT_GATES, ProjectGateRow.project_id)
+
+
+ProjectGateOrderArg = Annotated[list[ProjectGateOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
 
 
 @strawberry.type(description="A project under PMO governance.")
@@ -117,7 +122,7 @@ class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
 
     @strawberry.field(description="The project's stage gates (default: in sequence).",
                       metadata=plan(GATES))
-    async def gates(self, info: Info, order_by: list[ProjectGateOrder] | None = None,
+    async def gates(self, info: Info, order_by: ProjectGateOrderArg = None,
                     first: First = None, after: After = None,
                     last: Last = None, before: Before = None,
                     ) -> Connection[ProjectGate]:

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from schema.enums import RiskStatus
 from schema.listing import ListSpec, between, ids_of, one_of, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import (
     Assumption,
     Dependency,
@@ -29,7 +29,7 @@ from server.domain.raid.models import Issue as IssueRow
 from server.domain.raid.models import Risk as RiskRow
 
 
-@strawberry.enum(description="Fields risks can be ordered by (ties broken by id).")
+@order_fields("risks")
 class RiskOrderField(Enum):
     SCORE = "SCORE"
     PROBABILITY = "PROBABILITY"
@@ -129,7 +129,7 @@ SEVERITY_ORDER: Any = sa.type_coerce(
     sa.case(SEVERITY_RANK, value=IssueRow.severity), _SeverityRank()).label("severity")
 
 
-@strawberry.enum(description="Fields issues can be ordered by (ties broken by id).")
+@order_fields("issues")
 class IssueOrderField(Enum):
     SEVERITY = "SEVERITY"
     TITLE = "TITLE"
@@ -198,7 +198,7 @@ ISSUES = ListSpec(
 
 # --- assumptions ------------------------------------------------------------------------
 
-@strawberry.enum(description="Fields assumptions can be ordered by (ties broken by id).")
+@order_fields("assumptions")
 class AssumptionOrderField(Enum):
     VALIDATED = "VALIDATED"
     CREATED_AT = "CREATED_AT"
@@ -246,7 +246,7 @@ ASSUMPTIONS = ListSpec(
 
 # --- dependencies -----------------------------------------------------------------------
 
-@strawberry.enum(description="Fields dependencies can be ordered by (ties broken by id).")
+@order_fields("dependencies")
 class DependencyOrderField(Enum):
     NEEDED_BY = "NEEDED_BY"
     STATUS = "STATUS"

@@ -12,7 +12,7 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
-from schema.enums import RiskResponse, RiskStatus
+from schema.enums import RiskResponse, RiskStatus, described
 from schema.listing import Reference, plan
 from server.domain import enums
 from server.domain.governance.models import RiskCategory as RiskCategoryRow
@@ -31,10 +31,24 @@ if TYPE_CHECKING:
 LazyProject = Annotated["Project", strawberry.lazy("schema.project.types")]
 LazyPerson = Annotated["Person", strawberry.lazy("schema.organisation.types")]
 
-IssueSeverity = strawberry.enum(enums.IssueSeverity, description="How badly an issue hurts.")
-IssueStatus = strawberry.enum(enums.IssueStatus, description="Where an issue stands.")
-DependencyStatus = strawberry.enum(enums.DependencyStatus,
-                                   description="Whether a dependency is on track.")
+IssueSeverity = described(enums.IssueSeverity, "How badly an issue hurts.", {
+    "LOW": "A nuisance; no deadline or budget at stake.",
+    "MEDIUM": "Hurts a deliverable if left alone.",
+    "HIGH": "Threatens a milestone or the budget.",
+    "CRITICAL": "Stops the project until it is resolved.",
+})
+IssueStatus = described(enums.IssueStatus, "Where an issue stands.", {
+    "OPEN": "Raised; nobody is working on it yet. Counts as open.",
+    "IN_PROGRESS": "Being worked on. Counts as open.",
+    "RESOLVED": "Fixed; waiting to be closed.",
+    "CLOSED": "Done with.",
+})
+DependencyStatus = described(enums.DependencyStatus, "Whether a dependency is on track.", {
+    "OPEN": "Expected; not yet delivered.",
+    "AT_RISK": "May not arrive by the date needed.",
+    "MET": "Delivered.",
+    "BROKEN": "Will not be delivered as needed.",
+})
 
 
 def _project(row: ProjectRow) -> Project:
@@ -100,7 +114,7 @@ class Risk(relay.Node):
     description: str | None = strawberry.field(description="Details, cause and effect.")
     probability: int = strawberry.field(description="1 (rare) to 5 (almost certain).")
     impact: int = strawberry.field(description="1 (minor) to 5 (severe).")
-    score: int = strawberry.field(description="probability x impact, 1 to 25.")
+    score: int = strawberry.field(description="Probability x impact, 1 to 25.")
     status: RiskStatus = strawberry.field(description="OPEN, MITIGATING, CLOSED or OCCURRED.")  # type: ignore[valid-type]
     response: RiskResponse = strawberry.field(description="The chosen response strategy.")  # type: ignore[valid-type]
     response_plan: str | None = strawberry.field(description="What will be done.")

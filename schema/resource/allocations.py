@@ -12,7 +12,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.listing import ListSpec, ids_of, plan, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import (
     LazyPerson,
     LazyProject,
@@ -61,7 +61,7 @@ class Allocation(relay.Node):
                    updated_at=row.updated_at, row=row)
 
 
-@strawberry.enum(description="Fields allocations can be ordered by (ties broken by id).")
+@order_fields("allocations")
 class AllocationOrderField(Enum):
     START_DATE = "START_DATE"
     END_DATE = "END_DATE"

@@ -13,7 +13,7 @@ from strawberry import relay
 
 from schema.context import Info
 from schema.listing import ListSpec, between, ids_of, plan, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import (
     LazyPerson,
     LazyProject,
@@ -60,7 +60,7 @@ class Benefit(relay.Node):
                    updated_at=row.updated_at, row=row)
 
 
-@strawberry.enum(description="Fields benefits can be ordered by (ties broken by id).")
+@order_fields("benefits")
 class BenefitOrderField(Enum):
     NAME = "NAME"
     TARGET_DATE = "TARGET_DATE"

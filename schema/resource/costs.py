@@ -12,13 +12,19 @@ from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from schema.context import Info
+from schema.enums import described
 from schema.listing import ListSpec, between, ids_of, one_of, plan, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain import enums
 from server.domain.project.models import CostEntry as CostEntryRow
 
-CostCategory = strawberry.enum(enums.CostCategory, description="What a cost was spent on.")
+CostCategory = described(enums.CostCategory, "What a cost was spent on.", {
+    "LABOR": "People's time.",
+    "VENDOR": "Suppliers and contractors.",
+    "MATERIAL": "Goods, licences and equipment.",
+    "OTHER": "Anything else.",
+})
 
 
 @strawberry.type(description="An actual cost a project incurred on a date (its AC in earned "
@@ -55,7 +61,7 @@ class CostEntry(relay.Node):
                    created_at=row.created_at, updated_at=row.updated_at, row=row)
 
 
-@strawberry.enum(description="Fields cost entries can be ordered by (ties broken by id).")
+@order_fields("cost entries")
 class CostEntryOrderField(Enum):
     INCURRED_ON = "INCURRED_ON"
     AMOUNT = "AMOUNT"

@@ -18,17 +18,20 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.enums import described
 from schema.listing import ListSpec, ids_of, one_of, plan, since
-from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input
+from schema.pagination import OrderDirection, OrderSpec, SortField, bad_input, order_fields
 from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain import enums
 from server.domain.knowledge import full_text
 from server.domain.knowledge.models import Lesson as LessonRow
 from server.domain.project.models import Project as ProjectRow
 
-LessonImpact = strawberry.enum(enums.LessonImpact,
-                               description="Whether a lesson comes from something that went "
-                                           "well or badly.")
+LessonImpact = described(
+    enums.LessonImpact, "Whether a lesson comes from something that went well or badly.", {
+        "POSITIVE": "Something that went well: repeat it.",
+        "NEGATIVE": "Something that went badly: avoid it.",
+    })
 
 
 @strawberry.type(description="What happened on a project and what to do next time.")
@@ -108,7 +111,7 @@ def any_tag(column: Any, tags: Sequence[str] | None) -> list[ColumnElement[bool]
 MAX_SEARCH_LENGTH = 200
 
 
-@strawberry.enum(description="Fields lessons can be ordered by (ties broken by id).")
+@order_fields("lessons")
 class LessonOrderField(Enum):
     RELEVANCE = strawberry.enum_value(
         "RELEVANCE", description="How well a lesson matches `filter.search` (DESC: best "

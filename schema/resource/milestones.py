@@ -13,7 +13,7 @@ from strawberry import relay
 from schema.context import Info
 from schema.enums import MilestoneStatus
 from schema.listing import ListSpec, between, one_of, plan, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import LazyProject, child_resource, project_of
 from server.domain.project.models import Milestone as MilestoneRow
 
@@ -60,7 +60,7 @@ class Milestone(relay.Node):
                    updated_at=row.updated_at, row=row)
 
 
-@strawberry.enum(description="Fields milestones can be ordered by (ties broken by id).")
+@order_fields("milestones")
 class MilestoneOrderField(Enum):
     PLANNED_DATE = "PLANNED_DATE"
     NAME = "NAME"

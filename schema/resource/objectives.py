@@ -15,7 +15,7 @@ from strawberry import relay
 from policies.resources import Resource
 from schema.context import Info
 from schema.listing import ListSpec, plan, search, since
-from schema.pagination import OrderDirection, OrderSpec, SortField
+from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.raid.types import LazyProject, project_of
 from server.domain.organisation.models import StrategicObjective as StrategicObjectiveRow
 from server.domain.project.models import ProjectObjective as ProjectObjectiveRow
@@ -77,7 +77,7 @@ class ProjectObjective(relay.Node):
                    updated_at=row.updated_at, row=row)
 
 
-@strawberry.enum(description="Fields strategic objectives can be ordered by (ties broken by id).")
+@order_fields("strategic objectives")
 class StrategicObjectiveOrderField(Enum):
     CODE = "CODE"
     NAME = "NAME"
@@ -138,7 +138,7 @@ STRATEGIC_OBJECTIVES = ListSpec(
 )
 
 
-@strawberry.enum(description="Fields project objectives can be ordered by (ties broken by id).")
+@order_fields("project objectives")
 class ProjectObjectiveOrderField(Enum):
     ALIGNMENT_SCORE = "ALIGNMENT_SCORE"
     UPDATED_AT = "UPDATED_AT"
