@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import sqlalchemy as sa
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
 
 from policies.resources import Resource
 from schema.context import Info
-from schema.control.filters import CHANGE_REQUESTS, ChangeRequestOrder
+from schema.control.filters import CHANGE_REQUESTS, ChangeRequestOrderArg
 from schema.control.types import ChangeRequest
-from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
+from schema.governance.filters import PROJECT_GATES, ProjectGateOrderArg
 from schema.governance.types import ProjectGate
 from schema.listing import root_connection
 from schema.pagination import After, Before, Connection, First, Last
@@ -54,10 +52,6 @@ def _scope(info: Info, resource_type: str, project_column: object,
     return [sa.or_(*conditions)] if conditions else [sa.false()]
 
 
-ProjectGateOrderArg = Annotated[list[ProjectGateOrder] | None, strawberry.argument(
-    description="Sort terms in priority order; ties are broken by id.")]
-ChangeRequestOrderArg = Annotated[list[ChangeRequestOrder] | None, strawberry.argument(
-    description="Sort terms in priority order; ties are broken by id.")]
 
 
 @strawberry.type(description="What waits for the viewer's decision.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -25,6 +26,9 @@ class ProjectGateOrder:
     direction: OrderDirection = strawberry.field(default=OrderDirection.ASC,
                                                  description="ASC or DESC.")
 
+
+ProjectGateOrderArg = Annotated[list[ProjectGateOrder] | None, strawberry.argument(
+    description="Sort terms in priority order; ties are broken by id.")]
 
 PROJECT_GATES = ListSpec(
     ProjectGateRow, "project_gate",

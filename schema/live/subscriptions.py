@@ -19,7 +19,7 @@ from server.domain.project.models import Project as ProjectRow
 from server.domain.raid.models import Risk as RiskRow
 from server.domain.raid.models import StatusReport as StatusReportRow
 
-PortfolioArg = Annotated[strawberry.ID, strawberry.argument(
+WatchedPortfolioArg = Annotated[strawberry.ID, strawberry.argument(
     description="The portfolio to watch (a Portfolio id): events of its projects only.")]
 
 
@@ -51,7 +51,7 @@ async def _stream(info: Info, *, event_type: str, portfolio_id: str, model: Any,
 @strawberry.type
 class LiveSubscriptions:
     @strawberry.subscription(description="A project in the portfolio was created or changed.")
-    async def project_changed(self, info: Info, portfolio_id: PortfolioArg,
+    async def project_changed(self, info: Info, portfolio_id: WatchedPortfolioArg,
                               ) -> AsyncGenerator[Project, None]:
         async for item in _stream(info, event_type="project.changed", portfolio_id=portfolio_id,
                                   model=ProjectRow, resource_type="project",
@@ -59,7 +59,7 @@ class LiveSubscriptions:
             yield item
 
     @strawberry.subscription(description="A status report was submitted in the portfolio.")
-    async def status_report_submitted(self, info: Info, portfolio_id: PortfolioArg,
+    async def status_report_submitted(self, info: Info, portfolio_id: WatchedPortfolioArg,
                                       ) -> AsyncGenerator[StatusReport, None]:
         async for item in _stream(info, event_type="status_report.submitted",
                                   portfolio_id=portfolio_id, model=StatusReportRow,
@@ -67,7 +67,7 @@ class LiveSubscriptions:
             yield item
 
     @strawberry.subscription(description="A risk in the portfolio was escalated to an issue.")
-    async def risk_escalated(self, info: Info, portfolio_id: PortfolioArg,
+    async def risk_escalated(self, info: Info, portfolio_id: WatchedPortfolioArg,
                              ) -> AsyncGenerator[Risk, None]:
         async for item in _stream(info, event_type="risk.escalated", portfolio_id=portfolio_id,
                                   model=RiskRow, resource_type="risk", convert=Risk.from_row):

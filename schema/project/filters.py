@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
@@ -65,6 +65,12 @@ class ProjectFilter:
                                                       description="Finishing on or before.")
     updated_since: datetime | None = strawberry.field(
         default=None, description="Changed at or after this time (incremental refresh).")
+
+
+ProjectFilterArg = Annotated[ProjectFilter | None, strawberry.argument(
+    description="Which projects to list; all given conditions must hold.")]
+ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
+    description="Sort terms in priority order (default: by code); ties are broken by id.")]
 
 
 def project_conditions(f: ProjectFilter | None) -> list[ColumnElement[bool]]:

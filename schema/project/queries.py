@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from schema.context import Info
 from schema.listing import RootList, plan
 from schema.pagination import After, Before, Connection, First, Last
-from schema.project.filters import PROJECTS, ProjectFilter, ProjectOrder, project_conditions
+from schema.project.filters import (
+    PROJECTS,
+    ProjectFilterArg,
+    ProjectOrderArg,
+    project_conditions,
+)
 from schema.project.types import Project
 
 PROJECT_LIST = RootList(PROJECTS, project_conditions)
 
 
-ProjectFilterArg = Annotated[ProjectFilter | None, strawberry.argument(
-    description="Which projects to list; all given conditions must hold.")]
-ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
-    description="Sort terms in priority order; ties are broken by id.")]
 
 
 @strawberry.type

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -15,7 +14,7 @@ from schema.context import Info
 from schema.control.project_fields import ControlProjectFields
 from schema.decisions.fields import DecisionProjectFields
 from schema.enums import ProjectStatus, Rag
-from schema.governance.filters import PROJECT_GATES, ProjectGateOrder
+from schema.governance.filters import PROJECT_GATES, ProjectGateOrderArg
 from schema.governance.reference import ProjectType
 from schema.governance.templates import GovernanceTemplate
 from schema.governance.types import ProjectGate
@@ -46,10 +45,6 @@ GOVERNANCE_TEMPLATE = Reference(GovernanceTemplateRow, "governance_template_id",
 MANAGER = Reference(PersonRow, "manager_id", "person", Person.from_row)
 SPONSOR = Reference(PersonRow, "sponsor_id", "person", Person.from_row)
 GATES = Children(PROJECT_GATES, ProjectGateRow.project_id)
-
-
-ProjectGateOrderArg = Annotated[list[ProjectGateOrder] | None, strawberry.argument(
-    description="Sort terms in priority order; ties are broken by id.")]
 
 
 @strawberry.type(description="A project under PMO governance.")

@@ -15,7 +15,7 @@ from schema.context import Info
 from schema.listing import root_connection
 from schema.metrics.types import AsOf
 from schema.pagination import After, Before, Connection, First, Last, bad_input
-from schema.project.filters import ProjectFilter, ProjectOrder, project_conditions
+from schema.project.filters import ProjectFilterArg, ProjectOrderArg, project_conditions
 from schema.raid.filters import (
     IssueFilterArg,
     IssueOrderArg,
@@ -48,10 +48,6 @@ from server.domain.reporting import service
 
 PortfolioArg = Annotated[strawberry.ID | None, strawberry.argument(
     description="Only rows of this portfolio's projects (a Portfolio global id).")]
-ProjectFilterArg = Annotated[ProjectFilter | None, strawberry.argument(
-    description="Which projects to list; all given conditions must hold.")]
-ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
-    description="Sort terms in priority order (default: by code).")]
 SUMMARY_READS = ("portfolio", "project", "cost_entry", "milestone", "risk", "issue",
                  "change_request", "reference_data")
 TREND_READS = ("snapshot", "portfolio", "project")
