@@ -15,6 +15,7 @@ from schema.collaboration.types import (
     Comment,
     DeliveryStatus,
     Notification,
+    NotificationKind,
     NotificationPreference,
     Webhook,
     WebhookDelivery,
@@ -106,8 +107,8 @@ class NotificationOrder:
 class NotificationFilter:
     unread_only: bool | None = strawberry.field(
         default=None, description="Only those not read yet (true); all of them otherwise.")
-    kinds: list[str] | None = strawberry.field(default=None,
-                                               description="Of any of these kinds.")
+    kinds: list[NotificationKind] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Of any of these kinds.")
     updated_since: datetime | None = strawberry.field(default=None, description=UPDATED_SINCE)
 
 

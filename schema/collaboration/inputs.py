@@ -7,15 +7,12 @@ from typing import Any
 import strawberry
 
 from schema.base import UserError
-from schema.collaboration.types import Comment, NotificationChannel, NotificationPreference
-from schema.enums import described
-from server.domain.collaboration.service import NotificationKind as NotificationKindEnum
-
-NotificationKind = described(
-    NotificationKindEnum, "What a notification is about.", {
-        "MENTION": "Somebody mentioned you in a comment.",
-        "REPLY": "Somebody answered your comment.",
-    }, name="NotificationKind")
+from schema.collaboration.types import (
+    Comment,
+    NotificationChannel,
+    NotificationKind,
+    NotificationPreference,
+)
 
 
 def _errors() -> Any:

@@ -24,6 +24,7 @@ from server.domain.audit.queries import resource_type_of
 from server.domain.collaboration.models import Comment as CommentRow
 from server.domain.collaboration.models import Notification as NotificationRow
 from server.domain.collaboration.models import NotificationPreference as PreferenceRow
+from server.domain.collaboration.service import NotificationKind as NotificationKindEnum
 from server.domain.collaboration.service import comment_resource
 from server.domain.integration.models import OutboxEvent as OutboxEventRow
 from server.domain.integration.models import Webhook as WebhookRow
@@ -44,6 +45,11 @@ NotificationChannel = described(enums.NotificationChannel, "Where a notification
     "IN_APP": "The in-app inbox (`notifications`, `notificationReceived`).",
     "EMAIL": "Email.",
 })
+NotificationKind = described(
+    NotificationKindEnum, "What a notification is about.", {
+        "MENTION": "Somebody mentioned you in a comment.",
+        "REPLY": "Somebody answered your comment.",
+    }, name="NotificationKind")
 DeliveryStatus = described(enums.DeliveryStatus, "Where a webhook delivery stands.", {
     "PENDING": "Waiting for its first attempt.",
     "SUCCEEDED": "The endpoint answered 2xx.",
@@ -136,8 +142,8 @@ class Comment(relay.Node):
                              "`readAt` is set. Only its recipient (and the PMO) may read it.")
 class Notification(relay.Node):
     id: relay.NodeID[int]
-    kind: str = strawberry.field(
-        description="What happened, for a program to act on, e.g. MENTION or REPLY.")
+    kind: NotificationKind = strawberry.field(  # type: ignore[valid-type]
+        description="What happened, for a program to act on.")
     message: str = strawberry.field(description="What happened, for a person to read.")
     entity_type: str | None = strawberry.field(
         description="The GraphQL type name of what it is about, e.g. Risk; null if nothing.")
@@ -163,7 +169,8 @@ class Notification(relay.Node):
 
     @classmethod
     def from_row(cls, row: NotificationRow) -> Notification:
-        return cls(id=row.id, kind=row.kind, message=row.message,  # type: ignore[arg-type]
+        return cls(id=row.id, kind=NotificationKindEnum(row.kind),  # type: ignore[arg-type]
+                   message=row.message,
                    entity_type=row.entity_type, read_at=row.read_at,
                    created_at=row.created_at, updated_at=row.updated_at, row=row)
 
@@ -172,7 +179,8 @@ class Notification(relay.Node):
                              "channel. Only that person (and the PMO) may read it.")
 class NotificationPreference(relay.Node):
     id: relay.NodeID[int]
-    kind: str = strawberry.field(description="The kind of notification, e.g. MENTION.")
+    kind: NotificationKind = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of notification.")
     channel: NotificationChannel = strawberry.field(  # type: ignore[valid-type]
         description="IN_APP or EMAIL.")
     enabled: bool = strawberry.field(description="Whether the person wants it there.")
@@ -191,7 +199,8 @@ class NotificationPreference(relay.Node):
 
     @classmethod
     def from_row(cls, row: PreferenceRow) -> NotificationPreference:
-        return cls(id=row.id, kind=row.kind, channel=row.channel,  # type: ignore[arg-type]
+        return cls(id=row.id, kind=NotificationKindEnum(row.kind),  # type: ignore[arg-type]
+                   channel=row.channel,
                    enabled=row.enabled, created_at=row.created_at,
                    updated_at=row.updated_at, row=row)
 

@@ -54,11 +54,11 @@ class Collab:
             author_id=self.world.people[author], body=body, **values))
 
     async def notification(self, recipient: str, message: str = "You were mentioned", *,
-                           kind: str = "mention", **values: Any) -> int:
+                           kind: str = "MENTION", **values: Any) -> int:
         return await self._add(Notification(recipient_id=self.world.people[recipient],
                                             kind=kind, message=message, **values))
 
-    async def preference(self, person: str, kind: str = "mention", *,
+    async def preference(self, person: str, kind: str = "MENTION", *,
                          channel: NotificationChannel = NotificationChannel.IN_APP,
                          enabled: bool = True) -> int:
         return await self._add(NotificationPreference(

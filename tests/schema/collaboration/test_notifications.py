@@ -82,22 +82,22 @@ async def test_a_pm_never_sees_another_pm_s_notifications_on_any_page(
 
 @pytest.mark.parametrize(
     ("filter_", "expected"),
-    [({"unreadOnly": True}, ["gate", "mention 2"]),
-     ({"unreadOnly": False}, ["gate", "mention 2", "mention 1"]),
-     ({"kinds": ["mention"]}, ["mention 2", "mention 1"]),
-     ({"kinds": ["gateDecided", "other"]}, ["gate"]),
+    [({"unreadOnly": True}, ["reply", "mention 2"]),
+     ({"unreadOnly": False}, ["reply", "mention 2", "mention 1"]),
+     ({"kinds": ["MENTION"]}, ["mention 2", "mention 1"]),
+     ({"kinds": ["REPLY"]}, ["reply"]),
      ({"kinds": []}, []),
      ({"updatedSince": "later"}, []),
-     ({"updatedSince": "earlier"}, ["gate", "mention 2", "mention 1"])],
+     ({"updatedSince": "earlier"}, ["reply", "mention 2", "mention 1"])],
 )
 async def test_notification_filters(
     api: Api, world: World, collab: Collab, filter_: dict[str, Any], expected: list[str]
 ) -> None:
-    # given Alice's notifications: a read mention, an unread one and an unread gate decision,
-    # and an unread one for Bob
+    # given Alice's notifications: a read mention, an unread one and an unread reply, and an
+    # unread one for Bob
     await collab.notification("alice", "mention 1", created_at=at(0), read_at=at(5))
     await collab.notification("alice", "mention 2", created_at=at(1))
-    await collab.notification("alice", "gate", kind="gateDecided", created_at=at(2))
+    await collab.notification("alice", "reply", kind="REPLY", created_at=at(2))
     await collab.notification("bob", "bob's", created_at=at(3))
     now = datetime.now(UTC)
     moments = {"later": (now + timedelta(days=1)).isoformat(),
@@ -183,11 +183,11 @@ async def test_everyone_reads_only_their_own_preferences(
     api: Api, collab: Collab, who: str
 ) -> None:
     # given preferences of Alice, Bob and Ana
-    await collab.preference("alice", "mention", channel=NotificationChannel.EMAIL,
+    await collab.preference("alice", "MENTION", channel=NotificationChannel.EMAIL,
                             enabled=False)
-    await collab.preference("alice", "gateDecided")
-    await collab.preference("bob", "mention")
-    await collab.preference("ana", "mention")
+    await collab.preference("alice", "REPLY")
+    await collab.preference("bob", "MENTION")
+    await collab.preference("ana", "MENTION")
     # when each reads their preferences
     result = await api(who, PREFERENCES)
     # then they get their own, by kind, and nobody else's
@@ -196,7 +196,7 @@ async def test_everyone_reads_only_their_own_preferences(
     assert {n["person"]["fullName"] for n in nodes} == {who.title()}
     if who == "alice":
         assert [(n["kind"], n["channel"], n["enabled"]) for n in nodes] == [
-            ("gateDecided", "IN_APP", True), ("mention", "EMAIL", False)]
+            ("MENTION", "EMAIL", False), ("REPLY", "IN_APP", True)]
     assert result["data"]["notificationPreferences"]["totalCount"] == len(nodes)
 
 
@@ -210,7 +210,7 @@ async def test_node_of_somebody_else_s_preference_is_forbidden(
     pmo = await api("pmo", NODE, id=world.gid("NotificationPreference", bobs))
     # then Alice is refused and the PMO gets it
     assert codes(alice) == ["FORBIDDEN"] and alice["data"]["node"] is None
-    assert pmo["data"]["node"] == {"__typename": "NotificationPreference", "kind": "mention",
+    assert pmo["data"]["node"] == {"__typename": "NotificationPreference", "kind": "MENTION",
                                    "person": {"fullName": "Bob"}}
 
 
