@@ -24,10 +24,11 @@ from schema.pagination import (
     SortField,
     order_fields,
 )
-from schema.raid.types import LazyPerson, person_of
+from schema.raid.types import LazyPerson, RiskCategory, person_of
 from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
 from server.domain.governance.models import ProjectType as ProjectTypeRow
 from server.domain.governance.models import RagThreshold as RagThresholdRow
+from server.domain.governance.models import RiskCategory as RiskCategoryRow
 from server.domain.governance.models import Setting as SettingRow
 
 
@@ -114,10 +115,40 @@ class ProjectTypeFilter:
         default=None, description="Changed at or after this time (incremental refresh).")
 
 
+@strawberry.input(description="One ordering term for risk categories.")
+class RiskCategoryOrder:
+    field: ReferenceOrderField = strawberry.field(description="What to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.ASC,
+                                                 description="ASC or DESC.")
+
+
+@strawberry.input(description="Which risk categories to list.")
+class RiskCategoryFilter:
+    search: str | None = strawberry.field(default=None, description="Text in code or name.")
+    active: bool | None = strawberry.field(default=None, description="Only (in)active ones.")
+    updated_since: datetime | None = strawberry.field(
+        default=None, description="Changed at or after this time (incremental refresh).")
+
+
+def _reference_conditions(table: Any, f: ProjectTypeFilter | RiskCategoryFilter | None,
+                          ) -> list[Any]:
+    if f is None:
+        return []
+    where = [*search(f.search, table.code, table.name), *since(table.updated_at,
+                                                               f.updated_since)]
+    if f.active is not None:
+        where.append(table.active == f.active)
+    return where
+
+
 PROJECT_TYPES = ListSpec(ProjectTypeRow, "reference_data", OrderSpec({
     "CODE": SortField("CODE", ProjectTypeRow.code),
     "NAME": SortField("NAME", ProjectTypeRow.name),
 }, default=[("CODE", False)]), ProjectType.from_row)
+RISK_CATEGORIES = ListSpec(RiskCategoryRow, "reference_data", OrderSpec({
+    "CODE": SortField("CODE", RiskCategoryRow.code),
+    "NAME": SortField("NAME", RiskCategoryRow.name),
+}, default=[("CODE", False)]), RiskCategory.from_row)
 RAG_THRESHOLDS = ListSpec(RagThresholdRow, "reference_data", OrderSpec(
     {"METRIC": SortField("METRIC", RagThresholdRow.metric)}, default=[("METRIC", False)]),
     RagThreshold.from_row)
@@ -141,15 +172,25 @@ class ReferenceQueries:
                             order_by: ProjectTypeOrderArg = None,
                             first: First = None, after: After = None, last: Last = None,
                             before: Before = None) -> Connection[ProjectType]:
-        t: Any = ProjectTypeRow
-        where = []
-        if filter is not None:
-            where = [*search(filter.search, t.code, t.name), *since(t.updated_at,
-                                                                   filter.updated_since)]
-            if filter.active is not None:
-                where.append(t.active == filter.active)
-        return await root_connection(info, PROJECT_TYPES, where, order_by, first, after, last,
-                                     before)
+        return await root_connection(info, PROJECT_TYPES,
+                                     _reference_conditions(ProjectTypeRow, filter), order_by,
+                                     first, after, last, before)
+
+    @strawberry.field(description="Risk categories, for a risk's `categoryId`; at most 500 "
+                                  "per page.")
+    async def risk_categories(
+        self, info: Info,
+        filter: Annotated[RiskCategoryFilter | None, strawberry.argument(
+            description="Which risk categories to list; all given conditions must hold.")]
+        = None,
+        order_by: Annotated[list[RiskCategoryOrder] | None, strawberry.argument(
+            description="Sort terms in priority order (default: by code); ties are broken "
+                        "by id.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[RiskCategory]:
+        return await root_connection(info, RISK_CATEGORIES,
+                                     _reference_conditions(RiskCategoryRow, filter), order_by,
+                                     first, after, last, before)
 
     @strawberry.field(description="The CPI and SPI bands that project health is computed from.")
     async def rag_thresholds(self, info: Info, first: First = None, after: After = None,

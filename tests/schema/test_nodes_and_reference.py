@@ -10,11 +10,13 @@ from typing import Any
 import httpx2
 import pytest
 import sqlalchemy as sa
+from graphql import build_schema, get_named_type
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import schema.schema  # noqa: F401 - registers every package's node types
 from schema.base import to_global_id
 from schema.node import NODE_TYPES
+from schema.schema import SDL_PATH
 from server.app import create_app
 from server.domain.auth.tokens import mint
 from server.domain.models import Person, Project, ProjectBaseline, Stakeholder
@@ -104,3 +106,65 @@ async def test_reference_data_lists(call: Any) -> None:
     assert data["projectTypes"]["totalCount"] > 0
     assert {t["metric"] for t in data["ragThresholds"]["nodes"]} == {"CPI", "SPI"}
     assert any(s["key"] == "base_currency" for s in data["settings"]["nodes"])
+
+
+# Every id a write input takes, with the list a form's dropdown fills it from. A role that
+# may write the input must be able to list its candidates.
+DROPDOWNS = {
+    "riskCategories": ["CreateRiskInput.categoryId", "UpdateRiskInput.categoryId"],
+    "people": ["CreateRiskInput.ownerId", "CreateIssueInput.ownerId",
+               "CreateAllocationInput.personId", "CreateBenefitInput.ownerId",
+               "CreateProjectInput.managerId", "CreateProjectInput.sponsorId",
+               "EscalateRiskInput.ownerId"],
+    "projects": ["CreateRiskInput.projectId", "CreateDependencyInput.toProjectId",
+                 "RecordCostInput.projectId", "SubmitStatusReportInput.projectId"],
+    "portfolios": ["CreateProjectInput.portfolioId"],
+    "programs": ["CreateProjectInput.programId"],
+    "departments": ["CreateProjectInput.departmentId"],
+    "projectTypes": ["CreateProjectInput.projectTypeId"],
+    "governanceTemplates": ["CreateProjectInput.governanceTemplateId",
+                            "ApplyGovernanceTemplateInput.governanceTemplateId"],
+    "objectives": ["ObjectiveAlignmentInput.objectiveId"],
+}
+
+
+def test_the_dropdown_table_names_id_inputs() -> None:
+    sdl = build_schema(SDL_PATH.read_text(encoding="utf-8"))
+    for name, fields in DROPDOWNS.items():
+        assert name in sdl.query_type.fields
+        for field in fields:
+            input_type, input_field = field.split(".")
+            assert get_named_type(sdl.get_type(input_type).fields[input_field].type).name == "ID"
+
+
+@pytest.mark.parametrize("email", ["pm.alice@example.com", "pmo.admin@example.com"])
+async def test_every_id_a_form_takes_can_be_listed_by_its_writers(call: Any,
+                                                                  email: str) -> None:
+    # when a project manager or the PMO fills the dropdowns of the forms they may submit
+    query = "{ " + " ".join(f"{name}(first: 5) {{ nodes {{ id }} }}" for name in DROPDOWNS) + " }"
+    result = await call(email, query)
+    # then every list answers with candidates
+    assert result.get("errors") is None, result
+    assert [name for name in DROPDOWNS if not result["data"][name]["nodes"]] == []
+
+
+async def test_a_risk_created_from_the_listed_category_and_owner(call: Any) -> None:
+    # given the ids a PM's risk form offers
+    lists = await call("pm.alice@example.com", """{
+      riskCategories(filter: {active: true}) { nodes { id name } }
+      people(first: 1) { nodes { id } } }""")
+    category = lists["data"]["riskCategories"]["nodes"][0]
+    owner = lists["data"]["people"]["nodes"][0]["id"]
+    mine = await call("pm.alice@example.com", """{ viewer { person { id } } }""")
+    projects = await call("pm.alice@example.com", """query($me: ID!) {
+      projects(first: 1, filter: {managerIds: [$me]}) { nodes { id } } }""",
+                          me=mine["data"]["viewer"]["person"]["id"])
+    project = projects["data"]["projects"]["nodes"][0]["id"]
+    # when she creates a risk with them
+    created = await call("pm.alice@example.com", """mutation($input: CreateRiskInput!) {
+      createRisk(input: $input) { risk { category { id name } } userErrors { code } } }""",
+                         input={"projectId": project, "title": "Vendor late", "probability": 3,
+                                "impact": 4, "categoryId": category["id"], "ownerId": owner})
+    # then the risk carries the listed category
+    assert created.get("errors") is None, created
+    assert created["data"]["createRisk"] == {"risk": {"category": category}, "userErrors": []}
