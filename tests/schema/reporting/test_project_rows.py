@@ -8,8 +8,8 @@ from tests.schema.conftest import Api, codes
 from tests.schema.reporting.conftest import AS_OF, ReportWorld
 
 FIELDS = """projectId code name portfolioCode portfolioName programName managerName sponsorName
-status priority health percentComplete budgetAtCompletion baselineStart baselineFinish forecastFinish
-evmForecastFinish asOf pv ev ac cv sv cpi spi eac openRisks highRisks openIssues
+status priority health percentComplete budgetAtCompletion baselineStart baselineFinish
+forecastFinish evmForecastFinish asOf pv ev ac cv sv cpi spi eac openRisks highRisks openIssues
 overdueMilestones alignmentScore lastReportPeriodEnd lastOverallRag updatedAt"""
 ROWS = f"""
 query($filter: ProjectFilter, $orderBy: [ProjectOrder!], $portfolioId: ID, $asOf: Date,
