@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from schema.limits import Measure, measure, refused
 from server.db import QueryStats, current_stats
@@ -192,18 +193,26 @@ class MaskInternalErrors(SchemaExtension):
         result = self.execution_context.result
         if not result or not result.errors:
             return
-        context = self.execution_context.context
-        debug = getattr(context, "debug", False)
-        result.errors = [_classify(error, debug) for error in result.errors]
-        if getattr(context, "hide_suggestions", False):
-            for error in result.errors:
-                error.message = SUGGESTION.sub("", error.message)
+        result.errors = client_errors(result.errors, self.execution_context.context)
+
+
+def client_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:
+    """The errors as a client sees them, over HTTP and WebSocket alike: each with a code,
+    internal ones masked, and no "Did you mean" suggestions where the context hides them."""
+    classified = [_classify(error, getattr(context, "debug", False)) for error in errors]
+    if getattr(context, "hide_suggestions", False):
+        for error in classified:
+            error.message = SUGGESTION.sub("", error.message)
+    return classified
 
 
 def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
     if (error.extensions or {}).get("code"):
         return error
     original = error.original_error
+    if isinstance(original, CannotGetOperationTypeError):  # no such operation in the document
+        return GraphQLError(original.as_http_error_reason(),
+                            extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
     if isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT in error.message:
         return GraphQLError(error.message, extensions={"code": "MAX_TOKENS_EXCEEDED"})
     if original is None or isinstance(original, GraphQLError):

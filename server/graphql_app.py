@@ -11,9 +11,15 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET
 
 from schema.context import Context
+from schema.extensions import client_errors
 from server.authentication import resolve_viewer
 from server.domain.auth.authn import AuthenticationError
 from server.persisted import NOT_FOUND
@@ -21,8 +27,24 @@ from server.persisted import NOT_FOUND
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
+class PmoTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws answering as HTTP does: an operation refused before it runs
+    (unparsable, invalid, no such operation name) is an ``error`` message whose errors carry
+    ``extensions.code`` (suggestions hidden in production), and the socket stays open for
+    the connection's other operations. Strawberry's handler closes the whole socket with 4400
+    on a syntax error, and sends validation errors without codes; this is the one place that
+    says otherwise (it overrides the handler's pre-execution hook)."""
+
+    async def _handle_pre_execution_error(self, operation: Operation[Context, None],
+                                          result: PreExecutionError) -> None:
+        await operation.send_initial_errors(client_errors(list(result.errors or []),
+                                                          self.context))
+
+
 class PmoGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP and graphql-transport-ws, every operation with a known caller."""
+
+    graphql_transport_ws_handler_class = PmoTransportWS
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         request.state.pmo_response = response

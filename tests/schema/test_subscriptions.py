@@ -168,3 +168,36 @@ def test_a_change_made_by_one_worker_reaches_a_subscriber_of_another(
             assert message["type"] == "pong" and time.monotonic() < deadline, message
             time.sleep(0.05)
         assert message["payload"]["data"]["projectChanged"] == {"name": "Shared", "version": 2}
+
+
+@pytest.mark.parametrize(("document", "code"), [
+    ("subscription { projectChanged(", "GRAPHQL_PARSE_FAILED"),
+    ("subscription($p: ID!) { projectChanged(portfolioId: $p) { nope } }",
+     "GRAPHQL_VALIDATION_FAILED"),
+])
+def test_a_refused_subscription_is_an_error_message_and_the_socket_stays_open(
+    live: tuple[TestClient, Any], world: World, document: str, code: str,
+) -> None:
+    client, app = live
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        # given an executive's connection
+        ws.send_json({"type": "connection_init",
+                      "payload": {"Authorization": bearer(world, "carol")}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        portfolio = {"p": world.gid("Portfolio", world.portfolio)}
+        # when one subscription cannot be parsed or validated
+        ws.send_json({"id": "bad", "type": "subscribe",
+                      "payload": {"query": document, "variables": portfolio}})
+        # then it gets an error message with the code HTTP would give
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["id"] == "bad"
+        assert [e["extensions"]["code"] for e in error["payload"]] == [code]
+        # and another subscription on the same socket still works
+        ws.send_json({"id": "good", "type": "subscribe",
+                      "payload": {"query": SUBSCRIBE, "variables": portfolio}})
+        wait_for_subscriber(app)
+        assert update(client, world, "alice", version=1, name="Still here")["data"][
+            "updateProject"]["userErrors"] == []
+        message = ws.receive_json()
+        assert message["id"] == "good"
+        assert message["payload"]["data"]["projectChanged"]["name"] == "Still here"
