@@ -5,15 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 
 from schema.context import Info
 from schema.enums import Engagement, ProjectStatus, Rag
-from schema.listing import Children, ListSpec, between, child_connection, filter_key, plan
+from schema.listing import (
+    Children,
+    ListSpec,
+    Reference,
+    between,
+    child_connection,
+    filter_key,
+    plan,
+)
 from schema.pagination import (
     After,
     Before,
@@ -33,7 +40,39 @@ from schema.raid.types import (
 )
 from server.domain.audit.models import ProjectSnapshot as SnapshotRow
 from server.domain.collaboration.models import Stakeholder as StakeholderRow
+from server.domain.project.models import Milestone as MilestoneRow
 from server.domain.project.models import ProjectBaseline as BaselineRow
+
+if TYPE_CHECKING:
+    from schema.resource.milestones import Milestone
+
+LazyMilestone = Annotated["Milestone", strawberry.lazy("schema.resource.milestones")]
+
+
+def _milestone(row: MilestoneRow) -> Any:
+    from schema.resource.milestones import Milestone
+    return Milestone.from_row(row)
+
+
+BASELINED_MILESTONE = Reference(MilestoneRow, "milestone_id", "milestone", _milestone)
+
+
+@strawberry.type(description="A milestone as a baseline froze it.")
+class BaselineMilestone:
+    name: str = strawberry.field(description="The milestone's name when the baseline was taken.")
+    date: date = strawberry.field(description="Its date in the baseline: its baseline date "
+                                              "then, else its planned date.")
+    milestone_id: strawberry.Private[int]
+
+    @strawberry.field(description="The milestone as it is now; null if it has been deleted.")
+    async def milestone(self, info: Info) -> LazyMilestone | None:
+        return await BASELINED_MILESTONE.resolve(info, self)
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> BaselineMilestone:
+        """From one entry of ``ProjectBaseline.milestones`` as stored."""
+        return cls(name=item["name"], date=date.fromisoformat(item["date"]),
+                   milestone_id=item["milestone_id"])
 
 
 @strawberry.type(description="Baseline n of a project: budget, dates and milestone dates as "
@@ -46,8 +85,8 @@ class ProjectBaseline(relay.Node):
     bac: Decimal = strawberry.field(description="Budget at completion in this baseline.")
     start: date | None = strawberry.field(description="Baseline start.")
     finish: date | None = strawberry.field(description="Baseline finish.")
-    milestones: JSON = strawberry.field(description="The milestones' dates at the time: "
-                                                    "[{milestone_id, name, date}].")
+    milestones: list[BaselineMilestone] = strawberry.field(
+        description="The project's milestones and their dates at the time, by date.")
     row: strawberry.Private[BaselineRow]
 
     @strawberry.field(description="The project.", metadata=plan(project_of("project_id")))
@@ -58,7 +97,8 @@ class ProjectBaseline(relay.Node):
     def from_row(cls, row: BaselineRow) -> ProjectBaseline:
         return cls(id=row.id, number=row.number, taken_at=row.taken_at,  # type: ignore[arg-type]
                    reason=row.reason, bac=row.bac, start=row.start, finish=row.finish,
-                   milestones=row.milestones, row=row)
+                   milestones=[BaselineMilestone.from_json(m) for m in row.milestones],
+                   row=row)
 
 
 @strawberry.type(description="A project's figures on one day, for trend reporting.")

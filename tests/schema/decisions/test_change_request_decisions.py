@@ -19,7 +19,8 @@ mutation($input: DecideChangeRequestInput!) {
   decideChangeRequest(input: $input) {
     changeRequest { status version decidedAt decisionNote decidedBy { fullName } }
     project { budgetAtCompletion baselineFinish
-      baselines { nodes { number bac finish reason } } }
+      baselines { nodes { number bac finish reason
+                          milestones { name date milestone { id name } } } } }
     userErrors { field message code }
   }
 }"""
@@ -83,8 +84,11 @@ async def test_approval_moves_bac_and_baseline_in_one_transaction(
             for b in payload["project"]["baselines"]["nodes"]] == [(1, bac + 25000, "2027-04-14")]
     assert await state(sessions, project_id, request_id) == (
         ChangeRequestStatus.APPROVED, bac + 25000, date(2027, 4, 14), 1)
-    baseline = (await rows(sessions, ProjectBaseline, ProjectBaseline.project_id == project_id))[0]
-    assert [m["name"] for m in baseline.milestones] == ["Go-live"]
+    # its milestones as typed objects: name, baselined date and the Milestone itself
+    [go_live] = payload["project"]["baselines"]["nodes"][0]["milestones"]
+    milestone_id = (await rows(sessions, Milestone, Milestone.project_id == project_id))[0].id
+    assert go_live == {"name": "Go-live", "date": "2027-03-01", "milestone": {
+        "id": world.gid("Milestone", milestone_id), "name": "Go-live"}}
     # and both the request and the project show it in the audit trail
     assert [a.action for a in await audits(sessions, "ChangeRequest", request_id)] == ["decide"]
     project_trail = await audits(sessions, "Project", project_id)
