@@ -24,6 +24,10 @@ def _author(sub: Subject, obj: Resource) -> bool:
     return obj.author_id is not None and obj.author_id == sub.person_id
 
 
+def _sponsor(sub: Subject, obj: Resource) -> bool:
+    return obj.sponsor_id is not None and obj.sponsor_id == sub.person_id
+
+
 def _sponsor_or_portfolio_owner(sub: Subject, obj: Resource) -> bool:
     return sub.person_id in {obj.sponsor_id, obj.portfolio_owner_id}
 
@@ -37,6 +41,7 @@ CONDITIONS: dict[str, Callable[[Subject, Resource], bool]] = {
     "manager": _manager,
     "recipient": _recipient,
     "author": _author,
+    "sponsor": _sponsor,
     "sponsor_or_portfolio_owner": _sponsor_or_portfolio_owner,
     "executive_gate_of_sponsor_or_owner": _executive_gate_of_sponsor_or_owner,
 }
@@ -46,6 +51,7 @@ DESCRIPTIONS = {
     "manager": "the caller manages the project",
     "recipient": "the row is the caller's own (a notification they receive, their preferences)",
     "author": "the caller wrote the row (a comment)",
+    "sponsor": "the caller sponsors the project",
     "sponsor_or_portfolio_owner": "the caller sponsors the project or owns its portfolio",
     "executive_gate_of_sponsor_or_owner":
         "an executive gate, and the caller sponsors the project or owns its portfolio",

@@ -12,9 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from schema.base import UserError, input_id, input_values
 from schema.context import Info
 from schema.enums import Rag
+from schema.project.history import ProjectBaseline
 from schema.project.types import Project
 from server.domain.errors import DomainError, ErrorCode
+from server.domain.project import baselines
 from server.domain.project import service as project_service
+from server.domain.project.models import Project as ProjectRow
 
 # Input fields holding global ids: API name -> (model field, expected node type).
 _ID_FIELDS = {
@@ -83,6 +86,15 @@ class UpdateProjectInput(ProjectFieldsInput):
         description="When work actually finished.")
 
 
+@strawberry.input(description="Baseline a project read at `version`: its plan as it stands "
+                              "becomes the reference its progress is measured against.")
+class BaselineProjectInput:
+    id: strawberry.ID = strawberry.field(description="The project's global id.")
+    version: int = strawberry.field(description="The version the caller read.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why, e.g. \"Approved at gate 2\" (at most 500 characters).")
+
+
 @strawberry.type(description="The result of createProject.")
 class CreateProjectPayload:
     project: Project | None = strawberry.field(description="The new project, if created.")
@@ -95,8 +107,18 @@ class UpdateProjectPayload:
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
 
 
+@strawberry.type(description="The result of baselineProject.")
+class BaselineProjectPayload:
+    project: Project | None = strawberry.field(
+        description="The project with its new baseline start and finish.")
+    baseline: ProjectBaseline | None = strawberry.field(description="The baseline taken.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
 CreateProjectArg = Annotated[CreateProjectInput, strawberry.argument(
     description="The new project's fields.")]
+BaselineProjectArg = Annotated[BaselineProjectInput, strawberry.argument(
+    description="The project, the version read and why.")]
 UpdateProjectArg = Annotated[UpdateProjectInput, strawberry.argument(
     description="The project's id, the version read, and the fields to change.")]
 
@@ -130,3 +152,28 @@ class ProjectMutations:
         return UpdateProjectPayload(project=Project.from_row(row) if row else None,
                                     user_errors=errors)
 
+    @strawberry.mutation(description="Freeze a project's plan as its next numbered baseline: "
+                                     "planned start and finish become the baseline dates, each "
+                                     "milestone's planned date its baseline date (the PMO, or "
+                                     "the project's sponsor). A stale `version` is "
+                                     "VERSION_CONFLICT; a project without planned dates is "
+                                     "REQUIRED.")
+    async def baseline_project(self, info: Info,
+                               input: BaselineProjectArg) -> BaselineProjectPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            project_id = input_id(input.id, expected="Project", field="id")
+            if project_id is None:
+                raise DomainError.one("id", "required", ErrorCode.REQUIRED)
+            baseline = await baselines.take(session, actor=actor, project_id=project_id,
+                                            version=input.version, reason=input.reason)
+            project = await session.get(ProjectRow, project_id)
+            return project, baseline
+
+        result, errors = await info.context.mutate(work)
+        project, baseline = result if result else (None, None)
+        return BaselineProjectPayload(
+            project=Project.from_row(project) if project else None,
+            baseline=ProjectBaseline.from_row(baseline) if baseline else None,
+            user_errors=errors)

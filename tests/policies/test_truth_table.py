@@ -127,12 +127,14 @@ def own_rows_and_comments(case: Case, role: str) -> bool:
 def executive_may(case: Case) -> bool:
     """executive: reads all but pmo-only data and others' notifications; decides only for
     projects they sponsor or portfolios they own (gates only when the approver is an
-    executive); never edits projects; comments, edits their own comments, marks their own
+    executive); takes baselines of projects they sponsor; never edits projects; comments, edits their own comments, marks their own
     notifications read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "executive"):
         return True
+    if case.action == "create" and case.resource_type == "project_baseline":
+        return case.relationship == "sponsor"
     if case.action == "decide" and case.relationship in SPONSOR_OR_OWNER:
         if case.resource_type == "change_request":
             return True
@@ -143,12 +145,14 @@ def executive_may(case: Case) -> bool:
 
 def pm_may(case: Case) -> bool:
     """pm: reads all but pmo-only data and others' notifications; writes only projects they
-    manage and their rows; comments, edits their own comments, marks their own notifications
+    manage and their rows, and takes baselines of projects they sponsor; comments, edits their own comments, marks their own notifications
     read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "pm"):
         return True
+    if case.action == "create" and case.resource_type == "project_baseline":
+        return case.relationship == "sponsor"  # a sponsor takes baselines, a manager not
     allowed = PM_WRITES_WHEN_MANAGER.get(case.resource_type, frozenset())
     return case.relationship == "manager" and case.action in allowed
 

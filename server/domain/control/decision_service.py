@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain import events
@@ -20,27 +19,11 @@ from server.domain.enums import ChangeRequestStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
 from server.domain.project.access import project_resource
-from server.domain.project.models import Milestone, Project, ProjectBaseline
+from server.domain.project.baselines import next_baseline
+from server.domain.project.models import Project
 from server.domain.raid.models import ChangeRequest
 
 DECISIONS = (ChangeRequestStatus.APPROVED, ChangeRequestStatus.REJECTED)
-
-
-async def _next_baseline(session: AsyncSession, project: Project, reason: str) -> ProjectBaseline:
-    highest = (await session.exec(
-        sa.select(sa.func.max(ProjectBaseline.number))  # type: ignore[call-overload]
-        .where(ProjectBaseline.project_id == project.id))).scalar_one()
-    milestones = (await session.exec(
-        sa.select(Milestone).where(Milestone.project_id == project.id)  # type: ignore[call-overload]
-        .order_by(Milestone.planned_date, Milestone.id))).scalars().all()
-    return ProjectBaseline(
-        project_id=project.id, number=(highest or 0) + 1, reason=reason,  # type: ignore[arg-type]
-        bac=project.budget_at_completion,
-        start=project.baseline_start or project.planned_start,
-        finish=project.baseline_finish,
-        milestones=[{"milestone_id": m.id, "name": m.name,
-                     "date": (m.baseline_date or m.planned_date).isoformat()}
-                    for m in milestones])
 
 
 async def decide(session: AsyncSession, *, actor: Actor, change_request_id: int, version: int,
@@ -83,7 +66,7 @@ async def decide(session: AsyncSession, *, actor: Actor, change_request_id: int,
         finish = project.baseline_finish or project.planned_finish
         if finish is not None:
             project.baseline_finish = finish + timedelta(days=change_request.schedule_impact_days)
-        baseline = await _next_baseline(session, project,
+        baseline = await next_baseline(session, project,
                                         f"Change request {change_request.id}: "
                                         f"{change_request.title}")
         session.add(baseline)
