@@ -43,6 +43,8 @@ class GateTemplate:
     name: str = strawberry.field(description="Gate name.")
     description: str | None = strawberry.field(description="What the gate checks.")
     approver_role: ApproverRole = strawberry.field(description="Who decides it.")  # type: ignore[valid-type]
+    takes_baseline: bool = strawberry.field(
+        description="Whether its GO takes the project's first baseline (one gate at most).")
     checklist: list[ChecklistItemTemplate] = strawberry.field(description="Its checklist.")
 
 
@@ -87,7 +89,8 @@ def _gate_loader(info: Info) -> Any:
         for gate in gates:
             by_template[gate.governance_template_id].append(GateTemplate(
                 sequence=gate.sequence, name=gate.name, description=gate.description,
-                approver_role=gate.approver_role, checklist=by_gate.get(gate.id, [])))  # type: ignore[arg-type]
+                approver_role=gate.approver_role, takes_baseline=gate.takes_baseline,  # type: ignore[arg-type]
+                checklist=by_gate.get(gate.id, [])))
         return [by_template[i] for i in template_ids]
 
     return DataLoader(load_fn=load)

@@ -43,6 +43,8 @@ class ProjectGate(relay.Node):
     name: str = strawberry.field(description="Gate name, e.g. 'Business case approved'.")
     description: str | None = strawberry.field(description="What the gate checks.")
     approver_role: ApproverRole = strawberry.field(description="Who decides it.")  # type: ignore[valid-type]
+    takes_baseline: bool = strawberry.field(
+        description="Whether its GO takes the project's first baseline (see baselineProject).")
     status: GateStatus = strawberry.field(description="PENDING, SUBMITTED, APPROVED, REJECTED.")  # type: ignore[valid-type]
     decision: GateDecision | None = strawberry.field(description="The decision, once taken.")  # type: ignore[valid-type]
     submitted_at: datetime | None = strawberry.field(description="When it was submitted.")
@@ -90,5 +92,6 @@ class ProjectGate(relay.Node):
     def from_row(cls, row: ProjectGateRow) -> ProjectGate:
         return cls(id=row.id, sequence=row.sequence, name=row.name,  # type: ignore[arg-type]
                    description=row.description, approver_role=row.approver_role,
+                   takes_baseline=row.takes_baseline,
                    status=row.status, decision=row.decision, submitted_at=row.submitted_at,
                    decided_at=row.decided_at, note=row.note, row=row)

@@ -85,6 +85,9 @@ SETTINGS = [("base_currency", "EUR")]
 
 # Checklist items: (text, mandatory).
 Gate = tuple[str, ApproverRole, str, list[tuple[str, bool]]]
+# The gates whose GO takes a project's first baseline: the one that funds it in each template.
+BASELINE_GATES = frozenset({"Business case approval", "Inception approval"})
+
 GOVERNANCE_TEMPLATES: list[tuple[str, str, str, list[Gate]]] = [
     ("Standard Stage-Gate", "Waterfall", "Five gates for projects with a fixed scope and budget.", [
         ("Idea approval", ApproverRole.EXECUTIVE, "Is the idea worth a business case?", [

@@ -34,6 +34,7 @@ class GateSpec:
     description: str
     approver_role: ApproverRole
     items: list[tuple[str, bool]]
+    takes_baseline: bool = False
 
 
 @dataclass
@@ -245,13 +246,15 @@ def _governance(ctx: SeedContext, org: Organisation) -> None:
                 "id": gate_id, "version": 1, "governance_template_id": template_id,
                 "sequence": sequence, "name": gate_name, "description": gate_description,
                 "approver_role": approver.value,
+                "takes_baseline": gate_name in catalogue.BASELINE_GATES,
             })
             for item_sequence, (text, mandatory) in enumerate(items, 1):
                 ctx.add("checklist_item_template", {
                     "id": ctx.new_id("checklist_item_template"), "gate_template_id": gate_id,
                     "sequence": item_sequence, "text": text, "mandatory": mandatory,
                 })
-            specs.append(GateSpec(gate_id, sequence, gate_name, gate_description, approver, items))
+            specs.append(GateSpec(gate_id, sequence, gate_name, gate_description, approver, items,
+                                  gate_name in catalogue.BASELINE_GATES))
         org.templates.append((template_id, specs))
 
 

@@ -127,8 +127,8 @@ def own_rows_and_comments(case: Case, role: str) -> bool:
 def executive_may(case: Case) -> bool:
     """executive: reads all but pmo-only data and others' notifications; decides only for
     projects they sponsor or portfolios they own (gates only when the approver is an
-    executive); takes baselines of projects they sponsor; never edits projects; comments, edits their own comments, marks their own
-    notifications read."""
+    executive); takes baselines of projects they sponsor; never edits projects; comments,
+    edits their own comments, marks their own notifications read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "executive"):
@@ -145,8 +145,8 @@ def executive_may(case: Case) -> bool:
 
 def pm_may(case: Case) -> bool:
     """pm: reads all but pmo-only data and others' notifications; writes only projects they
-    manage and their rows, and takes baselines of projects they sponsor; comments, edits their own comments, marks their own notifications
-    read."""
+    manage and their rows, and takes baselines of projects they sponsor; comments, edits their
+    own comments, marks their own notifications read."""
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "pm"):

@@ -49,11 +49,16 @@ class GateTemplate(VersionedTable, table=True):
     name: str = Field(max_length=200)
     description: str | None = Field(default=None)
     approver_role: ApproverRole = EnumField(ApproverRole, default=ApproverRole.EXECUTIVE)
+    # Its GO takes the project's first baseline (at most one such gate in a template).
+    takes_baseline: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     governance_template: GovernanceTemplate = Relationship(sa_relationship_kwargs=_EXPLICIT)
 
     __table_args__ = (
         check("sequence >= 1", "sequence_positive"),
         sa.UniqueConstraint("governance_template_id", "sequence"),
+        sa.Index("uq_gate_template_baseline_gate", "governance_template_id", unique=True,
+                 postgresql_where=sa.text("takes_baseline"),
+                 sqlite_where=sa.text("takes_baseline")),
     )
 
     def __str__(self) -> str:  # how the console names it in pickers
@@ -94,6 +99,8 @@ class ProjectGate(TimestampedTable, table=True):
     name: str = Field(max_length=200)
     description: str | None = Field(default=None)
     approver_role: ApproverRole = EnumField(ApproverRole)
+    takes_baseline: bool = Field(default=False,  # copied from its template gate
+                                 sa_column_kwargs={"server_default": sa.false()})
     status: GateStatus = EnumField(GateStatus, index=True, default=GateStatus.PENDING)
     decision: GateDecision | None = EnumField(GateDecision, nullable=True)
     submitted_by_id: int | None = ForeignKey("person", nullable=True)

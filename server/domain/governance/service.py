@@ -24,6 +24,7 @@ from server.domain.governance.models import (
     ProjectChecklistItem,
     ProjectGate,
 )
+from server.domain.project import baselines
 from server.domain.project.access import project_resource
 from server.domain.project.models import Project
 
@@ -87,7 +88,8 @@ async def apply_template(session: AsyncSession, *, actor: Actor, project_id: int
         gate = ProjectGate(project_id=project_id, gate_template_id=gate_template.id,
                            sequence=position, name=gate_template.name,
                            description=gate_template.description,
-                           approver_role=gate_template.approver_role)
+                           approver_role=gate_template.approver_role,
+                           takes_baseline=gate_template.takes_baseline)
         session.add(gate)
         await session.flush()
         items = (await session.exec(
@@ -193,8 +195,10 @@ async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
     """Decide a submitted gate and move the project's status accordingly.
 
     GO approves the gate: on the first gate the project is APPROVED, on a middle gate ACTIVE,
-    on the last COMPLETED. HOLD keeps the gate submitted and puts the project ON_HOLD; NO_GO
-    rejects the gate and cancels the project; RECYCLE sends the gate back to PENDING.
+    on the last COMPLETED; a gate that takes the baseline also takes the project's first one
+    (a project without planned dates cannot pass it). HOLD keeps the gate submitted and puts
+    the project ON_HOLD; NO_GO rejects the gate and cancels the project; RECYCLE sends the
+    gate back to PENDING.
     Only the gate's approver role within its scope (never a PM). Raises DomainError or
     Forbidden.
     """
@@ -208,6 +212,8 @@ async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
     gate_before, project_before = audit.snapshot(gate), audit.snapshot(project)
     gate.decision, gate.note = decision, note
     gate.decided_by_id, gate.decided_at = actor.person_id, utcnow()
+    baseline_first = (decision == GateDecision.GO and gate.takes_baseline
+                      and not await baselines.has_baseline(session, gate.project_id))
     if decision == GateDecision.GO:
         gate.status = GateStatus.APPROVED
         project.status = _status_after_go(gate, len(await _gates(session, project.id)))  # type: ignore[arg-type]
@@ -227,6 +233,10 @@ async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
         await audit.record(session, actor=actor, action="gate_decision", entity_type="Project",
                            entity_id=project.id,  # type: ignore[arg-type]
                            changes=project_changes)
+    if baseline_first:  # this gate's GO takes the first baseline, in the same transaction
+        await baselines.freeze(session, actor=actor, project=project,
+                               reason=f"Gate {gate.sequence}: {gate.name}",
+                               action="baseline_at_gate", field="id")
     events.stage(session, _publish("gate.decided", gate, project, decision=decision.value,
                                    project_status=project.status.value))
     return gate

@@ -61,11 +61,22 @@ async def take(session: AsyncSession, *, actor: Actor, project_id: int, version:
     text = (reason or "").strip()
     if len(text) > MAX_REASON:
         raise DomainError.one("reason", f"at most {MAX_REASON} characters", ErrorCode.TOO_LONG)
-    missing = [field for field, value in (("plannedStart", project.planned_start),
-                                          ("plannedFinish", project.planned_finish))
+    return await freeze(session, actor=actor, project=project, reason=text or "Baseline",
+                        action=action, field="id")
+
+
+async def freeze(session: AsyncSession, *, actor: Actor, project: Project, reason: str,
+                 action: str, field: str) -> ProjectBaseline:
+    """Take the baseline (authorization and version are the caller's business): the planned
+    start and finish become the baseline dates, each milestone's planned date its baseline
+    date, and all of it the next ProjectBaseline; audited as ``action`` on the project.
+    A project without planned dates is a REQUIRED error on ``field``."""
+    project_id: int = project.id  # type: ignore[assignment]
+    missing = [name for name, value in (("plannedStart", project.planned_start),
+                                        ("plannedFinish", project.planned_finish))
                if value is None]
     if missing:
-        raise DomainError.one("id", f"the project has no {' or '.join(missing)}: plan it "
+        raise DomainError.one(field, f"the project has no {' or '.join(missing)}: plan it "
                               "before baselining it", ErrorCode.REQUIRED)
     before = audit.snapshot(project)
     project.baseline_start, project.baseline_finish = project.planned_start, project.planned_finish
@@ -73,7 +84,7 @@ async def take(session: AsyncSession, *, actor: Actor, project_id: int, version:
         sa.select(Milestone).where(Milestone.project_id == project_id))).scalars().all()  # type: ignore[call-overload]
     for milestone in milestones:
         milestone.baseline_date = milestone.planned_date
-    baseline = await next_baseline(session, project, text or "Baseline")
+    baseline = await next_baseline(session, project, reason)
     session.add(baseline)
     await flush(session, "project")
     changes = audit.diff(before, audit.snapshot(project))
@@ -84,3 +95,8 @@ async def take(session: AsyncSession, *, actor: Actor, project_id: int, version:
     events.stage(session, DomainEvent("project.changed", "Project", project_id,
                                       project.portfolio_id, {"action": action}))
     return baseline
+
+
+async def has_baseline(session: AsyncSession, project_id: int) -> bool:
+    return (await session.exec(sa.select(sa.func.count()).select_from(ProjectBaseline)  # type: ignore[call-overload]
+                               .where(ProjectBaseline.project_id == project_id))).scalar_one() > 0

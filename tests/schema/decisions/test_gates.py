@@ -3,7 +3,10 @@ gates submitted by the PM and decided by their approver; decisions drive the pro
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import sqlalchemy as sa
 
 from server.domain.enums import GateStatus, ProjectStatus
 from server.domain.governance.models import GateTemplate, ProjectChecklistItem
@@ -412,3 +415,73 @@ async def test_checklist_items_of_a_submitted_gate_are_frozen(
     result = await api("alice", COMPLETE, input={"id": world.gid("ProjectChecklistItem", item.id)})
     errors = result["data"]["completeChecklistItem"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [(["input", "id"], "INVALID_TRANSITION")]
+
+
+async def mark_baseline_gate(sessions: Sessions, template: int, sequence: int) -> None:
+    async with sessions() as s, s.begin():
+        gate = (await s.exec(sa.select(GateTemplate).where(  # type: ignore[call-overload]
+            GateTemplate.governance_template_id == template,
+            GateTemplate.sequence == sequence))).scalar_one()
+        gate.takes_baseline = True
+
+
+async def plan_dates(sessions: Sessions, project_id: int) -> None:
+    async with sessions() as s, s.begin():
+        project = await s.get(Project, project_id)
+        assert project is not None
+        project.planned_start, project.planned_finish = date(2026, 1, 1), date(2026, 6, 30)
+
+
+DECIDE_WITH_BASELINES = """
+mutation($input: DecideGateInput!) {
+  decideGate(input: $input) {
+    gate { takesBaseline status }
+    project { status baselineStart baselineFinish baselines { nodes { number reason } } }
+    userErrors { field code }
+  }
+}"""
+
+
+async def test_the_baseline_gate_s_go_takes_the_first_baseline_in_the_same_transaction(
+    api: Api, world: World, sessions: Sessions, template: int,
+) -> None:
+    # given a template whose Design gate (2) takes the baseline, applied to a planned project
+    await mark_baseline_gate(sessions, template, 2)
+    await plan_dates(sessions, world.alice_project)
+    gate_id = await submitted(sessions, world, api, template, 2)
+    # when the PMO says GO
+    result = await api("pmo", DECIDE_WITH_BASELINES, input={
+        "id": world.gid("ProjectGate", gate_id), "decision": "GO"})
+    # then the project has its first baseline, named after the gate, and both are audited
+    payload = result["data"]["decideGate"]
+    assert payload["userErrors"] == []
+    assert payload["gate"] == {"takesBaseline": True, "status": "APPROVED"}
+    assert payload["project"]["baselineStart"] == "2026-01-01"
+    assert payload["project"]["baselineFinish"] == "2026-06-30"
+    assert payload["project"]["baselines"]["nodes"] == [{"number": 1, "reason": "Gate 2: Design"}]
+    trail = [a.action for a in await audits(sessions, "Project", world.alice_project)]
+    assert trail == ["apply_governance_template", "gate_decision", "baseline_at_gate"]
+
+
+async def test_the_baseline_gate_of_an_unplanned_project_refuses_go_and_nothing_changes(
+    api: Api, world: World, sessions: Sessions, template: int,
+) -> None:
+    # given the baseline gate submitted on a project without planned dates
+    await mark_baseline_gate(sessions, template, 1)
+    gate_id = await submitted(sessions, world, api, template, 1)
+    # when its approver says GO
+    result = await api("carol", DECIDE_WITH_BASELINES, input={
+        "id": world.gid("ProjectGate", gate_id), "decision": "GO"})
+    # then it is refused (plan first) and the gate and the project are as they were
+    assert result["data"]["decideGate"]["userErrors"] == [
+        {"field": ["input", "id"], "code": "REQUIRED"}]
+    gate = next(g for g in await gates_of(sessions, world.alice_project) if g.id == gate_id)
+    assert gate.status == GateStatus.SUBMITTED and gate.decision is None
+    assert await status_of(sessions, world.alice_project) == ProjectStatus.PROPOSED
+
+
+async def test_a_template_has_at_most_one_baseline_gate(sessions: Sessions,
+                                                        template: int) -> None:
+    await mark_baseline_gate(sessions, template, 1)
+    with pytest.raises(sa.exc.IntegrityError):
+        await mark_baseline_gate(sessions, template, 2)
