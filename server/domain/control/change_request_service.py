@@ -113,9 +113,12 @@ async def update(session: AsyncSession, *, actor: Actor, change_request_id: int,
     for key, value in values.items():
         setattr(change_request, key, value)
     await flush(session, "change request")
+    changes = audit.diff(before, audit.snapshot(change_request))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return change_request
     await audit.record(session, actor=actor, action="update", entity_type=ENTITY_TYPE,
                        entity_id=change_request.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(change_request)))
+                       changes=changes)
     return change_request
 
 

@@ -82,9 +82,12 @@ async def update(session: AsyncSession, *, actor: Actor, lesson_id: int,
     for key, value in values.items():
         setattr(lesson, key, value)
     await session.flush()
+    changes = audit.diff(before, audit.snapshot(lesson))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return lesson
     await audit.record(session, actor=actor, action="update", entity_type="Lesson",
                        entity_id=lesson.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(lesson)))
+                       changes=changes)
     await _stage(session, lesson, "lesson.changed", action="update")
     return lesson
 

@@ -80,9 +80,12 @@ async def update(session: AsyncSession, *, actor: Actor, cost_entry_id: int,
     for key, value in values.items():
         setattr(entry, key, value)
     await session.flush()
+    changes = audit.diff(before, audit.snapshot(entry))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return entry
     await audit.record(session, actor=actor, action="update", entity_type="CostEntry",
                        entity_id=entry.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(entry)))
+                       changes=changes)
     await _stage(session, entry, "cost_entry.changed", action="update")
     return entry
 

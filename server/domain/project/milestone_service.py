@@ -87,9 +87,12 @@ async def update(session: AsyncSession, *, actor: Actor, milestone_id: int,
     for key, value in values.items():
         setattr(milestone, key, value)
     await session.flush()
+    changes = audit.diff(before, audit.snapshot(milestone))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return milestone
     await audit.record(session, actor=actor, action="update", entity_type="Milestone",
                        entity_id=milestone.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(milestone)))
+                       changes=changes)
     await _stage(session, milestone, "update")
     return milestone
 

@@ -142,9 +142,12 @@ async def update(session: AsyncSession, *, actor: Actor, project_id: int, versio
         setattr(project, key, value)
     await flush(session, "project", on_unique=DomainError.one(
         "code", "a project with this code already exists", ErrorCode.DUPLICATE))
+    changes = audit.diff(before, audit.snapshot(project))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return project
     await audit.record(session, actor=actor, action="update", entity_type="Project",
                        entity_id=project.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(project)))
+                       changes=changes)
     events.stage(session, DomainEvent("project.changed", "Project", project.id,  # type: ignore[arg-type]
                                       project.portfolio_id, {"action": "update"}))
     return project

@@ -106,9 +106,13 @@ def refuse_move(label: str, current: Any, target: Any, allowed: AbstractSet[Any]
 
 async def record(session: AsyncSession, *, actor: Actor, action: str, row: Any,
                  before: dict[str, Any]) -> None:
-    """Audit ``action`` on ``row``: the fields that differ from ``before``."""
+    """Audit ``action`` on ``row``: the fields that differ from ``before`` (an update that
+    changes nothing is not recorded)."""
+    changes = audit.diff(before, audit.snapshot(row))
+    if action == "update" and not changes:
+        return
     await audit.record(session, actor=actor, action=action, entity_type=type(row).__name__,
-                       entity_id=row.id, changes=audit.diff(before, audit.snapshot(row)))
+                       entity_id=row.id, changes=changes)
 
 
 async def record_delete(session: AsyncSession, *, actor: Actor, row: Any) -> None:

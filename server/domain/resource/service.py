@@ -171,10 +171,12 @@ async def update_allocation(session: AsyncSession, *, actor: Actor, allocation_i
     for key, value in values.items():
         setattr(allocation, key, value)
     await flush(session, "allocation", on_unique=_duplicate())
-    await audit.record(session, actor=actor, action="update", entity_type="Allocation",
-                       entity_id=allocation.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(allocation)))
-    await _stage_allocation(session, allocation, "update")
+    changes = audit.diff(before, audit.snapshot(allocation))
+    if changes:  # an update that changes nothing writes no audit or outbox event
+        await audit.record(session, actor=actor, action="update", entity_type="Allocation",
+                           entity_id=allocation.id,  # type: ignore[arg-type]
+                           changes=changes)
+        await _stage_allocation(session, allocation, "update")
     warnings = await over_allocated_weeks(session, person_id=allocation.person_id,
                                           start=allocation.start_date, end=allocation.end_date)
     return AllocationChange(allocation, warnings)
@@ -248,8 +250,11 @@ async def update_benefit(session: AsyncSession, *, actor: Actor, benefit_id: int
     for key, value in values.items():
         setattr(benefit, key, value)
     await flush(session, "benefit")
+    changes = audit.diff(before, audit.snapshot(benefit))
+    if not changes:  # an update that changes nothing writes no audit or outbox event
+        return benefit
     await audit.record(session, actor=actor, action="update", entity_type="Benefit",
                        entity_id=benefit.id,  # type: ignore[arg-type]
-                       changes=audit.diff(before, audit.snapshot(benefit)))
+                       changes=changes)
     await _stage_benefit(session, benefit, "update")
     return benefit
