@@ -93,3 +93,10 @@ EvmMetric = described(enums.EvmMetric, "An earned-value index.", {
     "CPI": "Cost performance index: EV / AC.",
     "SPI": "Schedule performance index: EV / PV.",
 })
+Role = described(enums.Role, "A role: what its holders may see and do.", {
+    "PMO": "The Project Management Office: everything, including people, roles and templates.",
+    "PM": "A project manager: edits the projects they manage, reads the rest.",
+    "EXECUTIVE": "Reads everything; decides gates and change requests of what they sponsor "
+                 "or own.",
+    "ANALYST": "Reads reports and data (no cost rates or emails); changes nothing.",
+})
