@@ -48,6 +48,8 @@ class Context:
     hide_suggestions: bool = False
     # Persisted operations (server/persisted.py OperationStore); None: any document runs.
     operations: Any = None
+    # How far after today a status report's period may end (PMO_STATUS_REPORT_GRACE_DAYS).
+    status_report_grace_days: int = 7
     loaders: Loaders = field(init=False)
     read_path_stats: ReadPathStats = field(init=False)
 

@@ -57,6 +57,7 @@ class PmoGraphQL(GraphQL[Context, None]):
                        limits=state.settings.limits,
                        introspection=state.settings.introspection_enabled,
                        hide_suggestions=state.settings.is_production,
+                       status_report_grace_days=state.settings.status_report_grace_days,
                        operations=state.operations,
                        broadcast=state.broadcast)
 

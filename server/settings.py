@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # none by default: same-origin pages and non-browser clients only.
     cors_origins: list[str] = Field(default_factory=list)
     cost_per_minute: int = Field(default=1_000_000, ge=0)
+    # A status report's period may end at most this many days after today (UTC): a weekly
+    # report written on Thursday for the week ending Sunday.
+    status_report_grace_days: int = Field(default=7, ge=0, le=366)
     failures_per_minute_per_address: int = Field(default=30, ge=0)
     failures_per_minute_per_account: int = Field(default=10, ge=0)
     oidc_issuer: str | None = None

@@ -198,8 +198,9 @@ class ControlMutations:
         actor = info.context.actor
 
         async def work(session: AsyncSession) -> Any:
-            return await status_report_service.submit(session, actor=actor,
-                                                      data=_values(input))
+            return await status_report_service.submit(
+                session, actor=actor, data=_values(input),
+                grace_days=info.context.status_report_grace_days)
 
         row, errors = await info.context.mutate(work)
         return SubmitStatusReportPayload(

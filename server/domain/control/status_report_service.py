@@ -11,7 +11,7 @@ and issues open at the end of that day as the audit trail tells them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -86,9 +86,24 @@ async def _metrics(session: AsyncSession, project: Project, day: date,
     return evm.project_earned_value(project, ac, day, plan), await evm.rag_thresholds(session)
 
 
-async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -> StatusReport:
-    """Submit a project's report for a period, by the actor, now. Raises DomainError or
-    Forbidden."""
+TEXTS = ("summary", "accomplishments", "next_steps")
+
+
+def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+    """The texts trimmed; a blank optional text is none, a blank summary REQUIRED."""
+    values = dict(data)
+    for name in TEXTS:
+        if isinstance(values.get(name), str):
+            values[name] = values[name].strip() or None
+    if values.get("summary") is None:
+        raise DomainError.one("summary", "a status report needs a summary", ErrorCode.REQUIRED)
+    return values
+
+
+async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any],
+                 grace_days: int = 7) -> StatusReport:
+    """Submit a project's report for a period, by the actor, now. The period may end at most
+    ``grace_days`` after today (UTC). Raises DomainError or Forbidden."""
     project_id = data.get("project_id")
     if project_id is None:
         raise DomainError.one("projectId", "required", ErrorCode.REQUIRED)
@@ -97,9 +112,14 @@ async def submit(session: AsyncSession, *, actor: Actor, data: dict[str, Any]) -
     actor.require("create", resource)
     actor.require("submit", resource)
     try:
-        validated = StatusReportSubmit.model_validate(data)
+        validated = StatusReportSubmit.model_validate(_cleaned(data))
     except ValidationError as exc:
         raise from_validation_error(exc, to_field=API_NAMES) from None
+    latest = datetime.now(UTC).date() + timedelta(days=grace_days)
+    if validated.period_end > latest:
+        raise DomainError.one("periodEnd", f"the period cannot end after {latest.isoformat()}: "
+                              "report on a period once it (nearly) ended",
+                              ErrorCode.OUT_OF_RANGE)
     taken = (await session.exec(sa.select(StatusReport.id).where(  # type: ignore[call-overload]
         StatusReport.project_id == project_id,
         StatusReport.period_end == validated.period_end))).first()

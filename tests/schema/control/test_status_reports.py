@@ -89,6 +89,21 @@ async def test_optional_texts_may_be_left_out(api: Api, world: World) -> None:
     assert node["submittedBy"] == {"fullName": "Pmo"}
 
 
+async def test_texts_are_trimmed_and_a_blank_optional_text_is_none(api: Api,
+                                                                    world: World) -> None:
+    result = await api("alice", SUBMIT, input=report(
+        world, summary="  On track \n", accomplishments="   ", nextSteps=" Build "))
+    saved = result["data"]["submitStatusReport"]["statusReport"]
+    assert (saved["summary"], saved["accomplishments"], saved["nextSteps"]) == (
+        "On track", None, "Build")
+
+
+async def test_a_period_ending_within_the_grace_is_accepted(api: Api, world: World) -> None:
+    in_a_week = (datetime.now(UTC).date() + timedelta(days=7)).isoformat()
+    result = await api("alice", SUBMIT, input=report(world, periodEnd=in_a_week))
+    assert result["data"]["submitStatusReport"]["userErrors"] == []
+
+
 async def test_a_second_report_for_the_same_period_is_a_duplicate(
     api: Api, world: World, sessions: Sessions
 ) -> None:
@@ -114,6 +129,10 @@ async def test_a_second_report_for_the_same_period_is_a_duplicate(
 @pytest.mark.parametrize(
     ("fields", "field", "code"),
     [({"summary": ""}, ["input", "summary"], "REQUIRED"),
+     ({"summary": " \n\t "}, ["input", "summary"], "REQUIRED"),  # blank is no summary
+     # a period a week and a day from now: after today and the default grace (7 days)
+     ({"periodEnd": (datetime.now(UTC).date() + timedelta(days=8)).isoformat()},
+      ["input", "periodEnd"], "OUT_OF_RANGE"),
      ({"summary": "x" * 20_001}, ["input", "summary"], "TOO_LONG"),
      ({"accomplishments": "x" * 20_001}, ["input", "accomplishments"], "TOO_LONG"),
      ({"nextSteps": "x" * 20_001}, ["input", "nextSteps"], "TOO_LONG"),
