@@ -17,7 +17,7 @@ RESOURCE_TYPES = (
     "project", "project_baseline", "milestone", "cost_entry", "project_objective",
     "risk", "issue", "assumption", "dependency", "change_request", "status_report",
     "governance_template", "document_template", "reference_data", "project_gate",
-    "checklist_item",
+    "checklist_item", "checklist_item.completion",
     "allocation", "benefit", "lesson", "stakeholder", "snapshot", "audit_event",
     "api_token", "role_assignment",
     "comment", "comment.body", "comment.mentions", "notification", "notification_preference",
@@ -35,8 +35,9 @@ PROJECT_CHILDREN = frozenset({
 # about the notifications a person receives.
 PERSONAL = frozenset({"notification", "notification_preference"})
 
-# Types whose rows have an author, who alone (besides the PMO) may change them.
-AUTHORED = frozenset({"comment"})
+# Types whose rows have an author, who alone (besides the PMO) may change them: a comment's
+# writer; a completed checklist item's completer (who may correct or reopen it).
+AUTHORED = frozenset({"comment", "checklist_item.completion"})
 
 
 @dataclass(frozen=True, slots=True)

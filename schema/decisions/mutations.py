@@ -46,14 +46,19 @@ class ApplyGovernanceTemplatePayload:
 @strawberry.input(description="Tick off a checklist item of a gate not yet submitted.")
 class CompleteChecklistItemInput:
     id: strawberry.ID = strawberry.field(description="The checklist item's global id.")
-    evidence_url: str | None = strawberry.field(default=None,
-                                                description="Link to the evidence.")
+    evidence_url: str | None = strawberry.field(
+        default=None, description="An http(s) link to the evidence, e.g. the signed charter.")
 
 
-@strawberry.type(description="The result of completeChecklistItem.")
+@strawberry.input(description="A done checklist item to mark as not done.")
+class ReopenChecklistItemInput:
+    id: strawberry.ID = strawberry.field(description="The checklist item's global id.")
+
+
+@strawberry.type(description="The result of completeChecklistItem or reopenChecklistItem.")
 class CompleteChecklistItemPayload:
     checklist_item: ProjectChecklistItem | None = strawberry.field(
-        description="The item, now done.")
+        description="The item as it is now.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
 
 
@@ -110,6 +115,8 @@ class DecideChangeRequestPayload:
 
 ApplyGovernanceTemplateArg = Annotated[ApplyGovernanceTemplateInput, strawberry.argument(
     description="The project and the governance template to apply.")]
+ReopenChecklistItemArg = Annotated[ReopenChecklistItemInput, strawberry.argument(
+    description="The checklist item.")]
 CompleteChecklistItemArg = Annotated[CompleteChecklistItemInput, strawberry.argument(
     description="The checklist item and its evidence.")]
 SubmitGateArg = Annotated[SubmitGateInput, strawberry.argument(
@@ -140,7 +147,10 @@ class DecisionMutations:
         return ApplyGovernanceTemplatePayload(project=Project.from_row(row) if row else None,
                                               user_errors=errors)
 
-    @strawberry.mutation(description="Tick off a checklist item (the project's PM or the PMO).")
+    @strawberry.mutation(description="Tick off a checklist item (the project's PM or the PMO) "
+                                     "while its gate is PENDING, with an http(s) link to the "
+                                     "evidence; on a done item, corrects the link (whoever "
+                                     "completed it, or the PMO).")
     async def complete_checklist_item(self, info: Info, input: CompleteChecklistItemArg,
                                       ) -> CompleteChecklistItemPayload:
         actor = info.context.actor
@@ -149,6 +159,22 @@ class DecisionMutations:
             item_id = _required_id(input.id, expected="ProjectChecklistItem", field="id")
             return await governance_service.complete_checklist_item(
                 session, actor=actor, item_id=item_id, evidence_url=input.evidence_url)
+
+        row, errors = await info.context.mutate(work)
+        return CompleteChecklistItemPayload(
+            checklist_item=ProjectChecklistItem.from_row(row) if row else None,
+            user_errors=errors)
+
+    @strawberry.mutation(description="Mark a done checklist item as not done while its gate is "
+                                     "PENDING (whoever completed it, or the PMO).")
+    async def reopen_checklist_item(self, info: Info, input: ReopenChecklistItemArg,
+                                    ) -> CompleteChecklistItemPayload:
+        actor = info.context.actor
+
+        async def work(session: AsyncSession) -> Any:
+            item_id = _required_id(input.id, expected="ProjectChecklistItem", field="id")
+            return await governance_service.reopen_checklist_item(session, actor=actor,
+                                                                  item_id=item_id)
 
         row, errors = await info.context.mutate(work)
         return CompleteChecklistItemPayload(

@@ -41,7 +41,10 @@ OWN_UPDATES = OWN_ONLY_READS
 
 # Comments: a pm or an executive comments on anything they may read (the parent's read right
 # is the service's to check) and edits or deletes only what they wrote; analysts never write.
-AUTHORED_BY_CALLER = frozenset({"comment"})
+AUTHORED_BY_CALLER = frozenset({"comment", "checklist_item.completion"})
+# A completed checklist item: corrected or reopened only by whoever completed it (a pm) and
+# the PMO; nothing else is asked of it.
+COMPLETION = "checklist_item.completion"
 COMMENTERS = frozenset({"pm", "executive"})
 
 # Readable by the PMO alone: cost rates, API tokens, role assignments, and webhooks with
@@ -129,6 +132,8 @@ def executive_may(case: Case) -> bool:
     projects they sponsor or portfolios they own (gates only when the approver is an
     executive); takes baselines of projects they sponsor; never edits projects; comments,
     edits their own comments, marks their own notifications read."""
+    if case.resource_type == COMPLETION:
+        return False
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "executive"):
@@ -147,6 +152,8 @@ def pm_may(case: Case) -> bool:
     """pm: reads all but pmo-only data and others' notifications; writes only projects they
     manage and their rows, and takes baselines of projects they sponsor; comments, edits their
     own comments, marks their own notifications read."""
+    if case.resource_type == COMPLETION:
+        return case.action == "update" and case.relationship == "author"
     if case.action == "read":
         return reads_as_non_pmo(case)
     if own_rows_and_comments(case, "pm"):
@@ -161,6 +168,8 @@ def analyst_may(case: Case) -> bool:
     """analyst: read-only but for their own notifications and preferences; no cost rates,
     personal email, tokens, roles, webhooks or audit trail; comments yes, never writing them;
     notifications only their own."""
+    if case.resource_type == COMPLETION:
+        return False
     if case.action != "read":
         return own_rows_and_comments(case, "analyst")
     if case.resource_type in HIDDEN_FROM_ANALYSTS:

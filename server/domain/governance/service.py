@@ -6,10 +6,12 @@ Authorized by the one enforcer, audited, published through the outbox, never com
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policies.resources import Resource
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
@@ -110,32 +112,93 @@ async def apply_template(session: AsyncSession, *, actor: Actor, project_id: int
     return project
 
 
-async def complete_checklist_item(session: AsyncSession, *, actor: Actor, item_id: int,
-                                  evidence_url: str | None = None) -> ProjectChecklistItem:
-    """Tick off a checklist item of a gate not yet submitted. Raises DomainError or Forbidden."""
+def _evidence(url: str | None) -> str | None:
+    """An http(s) URL with a host, trimmed; blank is none."""
+    text = (url or "").strip()
+    if not text:
+        return None
+    if len(text) > 2000:
+        raise DomainError.one("evidenceUrl", "at most 2000 characters", ErrorCode.TOO_LONG)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise DomainError.one("evidenceUrl", "an http(s) URL, e.g. https://wiki.example.com/x",
+                              ErrorCode.INVALID)
+    return text
+
+
+async def _item_and_gate(session: AsyncSession, item_id: int,
+                         ) -> tuple[ProjectChecklistItem, ProjectGate]:
     item = await session.get(ProjectChecklistItem, item_id)
     if item is None:
         raise DomainError.one("id", "no checklist item with this id", ErrorCode.NOT_FOUND)
     gate = await session.get(ProjectGate, item.project_gate_id)
     assert gate is not None
-    actor.require("update", await project_resource(
-        session, gate.project_id, "checklist_item", field="id", row_id=item.id))
-    if evidence_url is not None and len(evidence_url) > 2000:
-        raise DomainError.one("evidenceUrl", "at most 2000 characters", ErrorCode.TOO_LONG)
-    if item.done:
-        raise DomainError.one("id", "the item is already done", ErrorCode.INVALID_TRANSITION)
+    return item, gate
+
+
+def _check_pending(gate: ProjectGate) -> None:
     if gate.status != GateStatus.PENDING:
         raise DomainError.one("id", f"the gate is {gate.status.value}, not PENDING",
                               ErrorCode.INVALID_TRANSITION)
-    before = audit.snapshot(item)
-    item.done, item.done_by_id, item.done_at = True, actor.person_id, utcnow()
-    item.evidence_url = evidence_url
+
+
+def _completion(item: ProjectChecklistItem) -> Resource:
+    """What the policies are asked to change a completed item: its completer may."""
+    return Resource("checklist_item.completion", id=item.id, author_id=item.done_by_id)
+
+
+async def _item_changed(session: AsyncSession, *, actor: Actor, item: ProjectChecklistItem,
+                        gate: ProjectGate, before: dict[str, Any], action: str) -> None:
     await session.flush()
-    await audit.record(session, actor=actor, action="complete", entity_type="ProjectChecklistItem",
-                       entity_id=item_id, changes=audit.diff(before, audit.snapshot(item)))
+    await audit.record(session, actor=actor, action=action, entity_type="ProjectChecklistItem",
+                       entity_id=item.id,  # type: ignore[arg-type]
+                       changes=audit.diff(before, audit.snapshot(item)))
     project = await _project(session, gate.project_id)
-    events.stage(session, _publish("gate.changed", gate, project, action="complete_checklist_item",
-                                   checklist_item_id=item_id))
+    events.stage(session, _publish("gate.changed", gate, project,
+                                   action=f"{action}_checklist_item", checklist_item_id=item.id))
+
+
+async def complete_checklist_item(session: AsyncSession, *, actor: Actor, item_id: int,
+                                  evidence_url: str | None = None) -> ProjectChecklistItem:
+    """Tick off a checklist item of a gate not yet submitted, with an http(s) link to the
+    evidence. A done item's evidence is corrected the same way, by whoever completed it or
+    the PMO. Raises DomainError or Forbidden."""
+    item, gate = await _item_and_gate(session, item_id)
+    actor.require("update", await project_resource(
+        session, gate.project_id, "checklist_item", field="id", row_id=item.id))
+    evidence = _evidence(evidence_url)
+    _check_pending(gate)
+    before = audit.snapshot(item)
+    if item.done:
+        actor.require("update", _completion(item))
+        if evidence == item.evidence_url:
+            return item
+        item.evidence_url = evidence
+        await _item_changed(session, actor=actor, item=item, gate=gate, before=before,
+                            action="correct")
+        return item
+    item.done, item.done_by_id, item.done_at = True, actor.person_id, utcnow()
+    item.evidence_url = evidence
+    await _item_changed(session, actor=actor, item=item, gate=gate, before=before,
+                        action="complete")
+    return item
+
+
+async def reopen_checklist_item(session: AsyncSession, *, actor: Actor,
+                                item_id: int) -> ProjectChecklistItem:
+    """Mark a done item of a gate not yet submitted as not done (its completer or the PMO).
+    Raises DomainError or Forbidden."""
+    item, gate = await _item_and_gate(session, item_id)
+    actor.require("update", await project_resource(
+        session, gate.project_id, "checklist_item", field="id", row_id=item.id))
+    if not item.done:
+        raise DomainError.one("id", "the item is not done", ErrorCode.INVALID_TRANSITION)
+    actor.require("update", _completion(item))
+    _check_pending(gate)
+    before = audit.snapshot(item)
+    item.done, item.done_by_id, item.done_at, item.evidence_url = False, None, None, None
+    await _item_changed(session, actor=actor, item=item, gate=gate, before=before,
+                        action="reopen")
     return item
 
 

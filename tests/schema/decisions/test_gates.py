@@ -188,16 +188,90 @@ async def test_complete_checklist_item_forbidden(
     assert await audits(sessions, "ProjectChecklistItem", item.id) == []
 
 
-async def test_complete_item_twice_is_an_invalid_transition(
-    api: Api, world: World, sessions: Sessions, template: int
-) -> None:
+REOPEN = """
+mutation($input: ReopenChecklistItemInput!) {
+  reopenChecklistItem(input: $input) {
+    checklistItem { done evidenceUrl doneBy { fullName } }
+    userErrors { field message code }
+  }
+}"""
+
+
+async def first_item(api: Api, world: World, sessions: Sessions, template: int) -> int:
     await apply(api, world, template)
     gate = (await gates_of(sessions, world.alice_project))[0]
-    item_id = world.gid("ProjectChecklistItem", (await items_of(sessions, gate.id))[0].id)
-    await api("alice", COMPLETE, input={"id": item_id})
-    result = await api("alice", COMPLETE, input={"id": item_id})
-    errors = result["data"]["completeChecklistItem"]["userErrors"]
+    return (await items_of(sessions, gate.id))[0].id  # type: ignore[no-any-return]
+
+
+async def test_the_completer_corrects_the_evidence_and_the_same_again_writes_nothing(
+    api: Api, world: World, sessions: Sessions, template: int
+) -> None:
+    item_id = await first_item(api, world, sessions, template)
+    gid = world.gid("ProjectChecklistItem", item_id)
+    await api("alice", COMPLETE, input={"id": gid, "evidenceUrl": "https://wiki/old"})
+    # when Alice corrects the link, then sends the same again
+    corrected = await api("alice", COMPLETE, input={"id": gid,
+                                                    "evidenceUrl": " https://wiki/new "})
+    again = await api("alice", COMPLETE, input={"id": gid, "evidenceUrl": "https://wiki/new"})
+    # then the link changed once (audited as a correction) and the repeat changed nothing
+    for result in (corrected, again):
+        payload = result["data"]["completeChecklistItem"]
+        assert payload["userErrors"] == []
+        assert payload["checklistItem"]["evidenceUrl"] == "https://wiki/new"
+    assert [a.action for a in await audits(sessions, "ProjectChecklistItem", item_id)] == [
+        "complete", "correct"]
+
+
+@pytest.mark.parametrize("who", ["alice", "pmo"])  # the completer, the PMO
+async def test_the_completer_or_the_pmo_reopens_a_done_item(
+    api: Api, world: World, sessions: Sessions, template: int, who: str
+) -> None:
+    item_id = await first_item(api, world, sessions, template)
+    gid = world.gid("ProjectChecklistItem", item_id)
+    await api("alice", COMPLETE, input={"id": gid, "evidenceUrl": "https://wiki/charter"})
+    result = await api(who, REOPEN, input={"id": gid})
+    assert result["data"]["reopenChecklistItem"] == {
+        "checklistItem": {"done": False, "evidenceUrl": None, "doneBy": None}, "userErrors": []}
+    assert [a.action for a in await audits(sessions, "ProjectChecklistItem", item_id)] == [
+        "complete", "reopen"]
+
+
+async def test_the_manager_cannot_change_what_the_pmo_completed(
+    api: Api, world: World, sessions: Sessions, template: int
+) -> None:
+    item_id = await first_item(api, world, sessions, template)
+    gid = world.gid("ProjectChecklistItem", item_id)
+    await api("pmo", COMPLETE, input={"id": gid, "evidenceUrl": "https://wiki/charter"})
+    assert codes(await api("alice", REOPEN, input={"id": gid})) == ["FORBIDDEN"]
+    assert codes(await api("alice", COMPLETE, input={
+        "id": gid, "evidenceUrl": "https://wiki/mine"})) == ["FORBIDDEN"]
+    stored = next(i for i in await items_of(sessions, (await gates_of(
+        sessions, world.alice_project))[0].id) if i.id == item_id)
+    assert stored.done and stored.evidence_url == "https://wiki/charter"
+
+
+async def test_reopening_an_open_item_is_an_invalid_transition(
+    api: Api, world: World, sessions: Sessions, template: int
+) -> None:
+    item_id = await first_item(api, world, sessions, template)
+    result = await api("alice", REOPEN, input={"id": world.gid("ProjectChecklistItem", item_id)})
+    errors = result["data"]["reopenChecklistItem"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [(["input", "id"], "INVALID_TRANSITION")]
+
+
+@pytest.mark.parametrize("url", ["ftp://files/charter", "not a url", "javascript:alert(1)",
+                                 "https://", "x" * 2001])
+async def test_evidence_must_be_an_http_url(
+    api: Api, world: World, sessions: Sessions, template: int, url: str
+) -> None:
+    item_id = await first_item(api, world, sessions, template)
+    result = await api("alice", COMPLETE, input={
+        "id": world.gid("ProjectChecklistItem", item_id), "evidenceUrl": url})
+    errors = result["data"]["completeChecklistItem"]["userErrors"]
+    assert [e["field"] for e in errors] == [["input", "evidenceUrl"]]
+    assert [e["code"] for e in errors] in (["INVALID"], ["TOO_LONG"])
+    assert not (await items_of(sessions, (await gates_of(sessions, world.alice_project))[0].id)
+                )[0].done
 
 
 # --- submitGate ----------------------------------------------------------------------------
