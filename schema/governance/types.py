@@ -20,6 +20,7 @@ from schema.raid.types import (
     person_of,
     project_of,
 )
+from server.domain.governance import service as governance_service
 from server.domain.governance.models import ProjectChecklistItem as ChecklistItemRow
 from server.domain.governance.models import ProjectGate as ProjectGateRow
 
@@ -80,13 +81,23 @@ class ProjectGate(relay.Node):
         return await _checklist().resolve(info, self.row.id, None, None, first, after, last,
                                           before)
 
-    @strawberry.field(description="Whether the viewer may submit this gate for decision.")
+    @strawberry.field(description="Whether submitGate would accept this gate from the viewer "
+                                  "now: their rights and the gate's state (PENDING, earlier "
+                                  "gates approved, mandatory items done, project open).")
     async def viewer_can_submit(self, info: Info) -> bool:
-        return info.context.can("submit", await self._resource(info))
+        if not info.context.can("submit", await self._resource(info)):
+            return False
+        async with info.context.sessions() as session:
+            return await governance_service.submit_refusal(session, self.row) is None
 
-    @strawberry.field(description="Whether the viewer may decide this gate.")
+    @strawberry.field(description="Whether decideGate would accept this gate from the viewer "
+                                  "now: their rights and the gate's state (SUBMITTED, earlier "
+                                  "gates approved, project open).")
     async def viewer_can_decide(self, info: Info) -> bool:
-        return info.context.can("decide", await self._resource(info))
+        if not info.context.can("decide", await self._resource(info)):
+            return False
+        async with info.context.sessions() as session:
+            return await governance_service.decide_refusal(session, self.row) is None
 
     @classmethod
     def from_row(cls, row: ProjectGateRow) -> ProjectGate:

@@ -215,6 +215,42 @@ def _check_open(project: Project) -> None:
                               ErrorCode.INVALID_TRANSITION)
 
 
+async def submit_refusal(session: AsyncSession, gate: ProjectGate) -> DomainError | None:
+    """Why the gate's state does not allow submitting it now, or None: the rule of
+    ``submitGate`` and of ``ProjectGate.viewerCanSubmit`` alike."""
+    try:
+        _check_open(await _project(session, gate.project_id))
+        if gate.status != GateStatus.PENDING:
+            raise DomainError.one("id", f"the gate is {gate.status.value}, not PENDING",
+                                  ErrorCode.INVALID_TRANSITION)
+        await _check_earlier_approved(session, gate)
+    except DomainError as error:
+        return error
+    open_items = (await session.exec(
+        sa.select(sa.func.count()).select_from(ProjectChecklistItem).where(  # type: ignore[call-overload]
+            ProjectChecklistItem.project_gate_id == gate.id,
+            ProjectChecklistItem.mandatory.is_(True),  # type: ignore[attr-defined]
+            ProjectChecklistItem.done.is_(False)))).scalar_one()  # type: ignore[attr-defined]
+    if open_items:
+        return DomainError.one("id", f"{open_items} mandatory checklist item(s) still open",
+                               ErrorCode.CHECKLIST_INCOMPLETE)
+    return None
+
+
+async def decide_refusal(session: AsyncSession, gate: ProjectGate) -> DomainError | None:
+    """Why the gate's state does not allow deciding it now, or None: the rule of
+    ``decideGate`` and of ``ProjectGate.viewerCanDecide`` alike."""
+    try:
+        _check_open(await _project(session, gate.project_id))
+        if gate.status != GateStatus.SUBMITTED:
+            raise DomainError.one("id", f"the gate is {gate.status.value}, not SUBMITTED",
+                                  ErrorCode.INVALID_TRANSITION)
+        await _check_earlier_approved(session, gate)
+    except DomainError as error:
+        return error
+    return None
+
+
 async def submit_gate(session: AsyncSession, *, actor: Actor, gate_id: int) -> ProjectGate:
     """Submit a pending gate for decision once its mandatory checklist items are done.
 
@@ -222,19 +258,9 @@ async def submit_gate(session: AsyncSession, *, actor: Actor, gate_id: int) -> P
     """
     gate = await _gate(session, gate_id, "submit", actor)
     project = await _project(session, gate.project_id)
-    _check_open(project)
-    if gate.status != GateStatus.PENDING:
-        raise DomainError.one("id", f"the gate is {gate.status.value}, not PENDING",
-                              ErrorCode.INVALID_TRANSITION)
-    await _check_earlier_approved(session, gate)
-    open_items = (await session.exec(
-        sa.select(sa.func.count()).select_from(ProjectChecklistItem).where(  # type: ignore[call-overload]
-            ProjectChecklistItem.project_gate_id == gate.id,
-            ProjectChecklistItem.mandatory.is_(True),  # type: ignore[attr-defined]
-            ProjectChecklistItem.done.is_(False)))).scalar_one()  # type: ignore[attr-defined]
-    if open_items:
-        raise DomainError.one("id", f"{open_items} mandatory checklist item(s) still open",
-                              ErrorCode.CHECKLIST_INCOMPLETE)
+    refusal = await submit_refusal(session, gate)
+    if refusal is not None:
+        raise refusal
     before = audit.snapshot(gate)
     gate.status, gate.submitted_by_id, gate.submitted_at = (
         GateStatus.SUBMITTED, actor.person_id, utcnow())
@@ -267,11 +293,9 @@ async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
     """
     gate = await _gate(session, gate_id, "decide", actor)
     project = await _project(session, gate.project_id)
-    _check_open(project)
-    if gate.status != GateStatus.SUBMITTED:
-        raise DomainError.one("id", f"the gate is {gate.status.value}, not SUBMITTED",
-                              ErrorCode.INVALID_TRANSITION)
-    await _check_earlier_approved(session, gate)
+    refusal = await decide_refusal(session, gate)
+    if refusal is not None:
+        raise refusal
     gate_before, project_before = audit.snapshot(gate), audit.snapshot(project)
     gate.decision, gate.note = decision, note
     gate.decided_by_id, gate.decided_at = actor.person_id, utcnow()
