@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from policies.enforcer import Forbidden
+from policies.resources import Resource
 from schema.base import decode_id, forbidden_error
 from schema.context import Info
 from schema.pagination import bad_input
@@ -32,6 +33,14 @@ def _row_id(value: str, type_name: str, argument: str) -> int:
 
 @strawberry.type
 class DocumentQueries:
+    @strawberry.field(description="Every placeholder a document template may use, as "
+                                  "{{name}}: the project's fields, its people, portfolio, "
+                                  "program, department and governance template, its latest "
+                                  "status report (report.*) and today.")
+    def document_placeholders(self, info: Info) -> list[str]:
+        info.context.require("read", Resource("document_template"))
+        return documents.placeholder_names()
+
     @strawberry.field(description="Fill a document template's {{project.name}}-style "
                                   "placeholders from a project; unknown ones stay visible.")
     async def render_document(

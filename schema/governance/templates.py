@@ -29,6 +29,7 @@ from server.domain.governance.models import ChecklistItemTemplate as ChecklistIt
 from server.domain.governance.models import DocumentTemplate as DocumentTemplateRow
 from server.domain.governance.models import GateTemplate as GateTemplateRow
 from server.domain.governance.models import GovernanceTemplate as GovernanceTemplateRow
+from server.domain.knowledge import documents
 
 
 @strawberry.type(description="An item to complete before a gate may be submitted.")
@@ -104,6 +105,11 @@ class DocumentTemplate(relay.Node):
     body: str = strawberry.field(description="Markdown body with placeholders.")
     active: bool = strawberry.field(description="Whether it is offered for new documents.")
     version: int = strawberry.field(description="Send back with updates (optimistic locking).")
+
+    @strawberry.field(description="Placeholders in the body that no project can fill (see "
+                                  "documentPlaceholders); they would stay visible as written.")
+    def unknown_placeholders(self) -> list[str]:
+        return documents.unknown_in(self.body)
 
     @classmethod
     def from_row(cls, row: DocumentTemplateRow) -> DocumentTemplate:
