@@ -83,7 +83,7 @@ class ApproverRole(StrEnum):
 
 
 class Role(StrEnum):
-    """The four roles of DOMAIN.md; their rights live in ``policies/``."""
+    """The four roles (docs/domain.md, "Roles"); their rights live in ``policies/``."""
 
     PMO = "pmo"
     PM = "pm"

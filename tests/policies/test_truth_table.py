@@ -1,6 +1,6 @@
 """The whole role x action x resource type x relationship truth table, against the real files.
 
-The expected answers are written down here from DOMAIN.md ("Roles (Casbin)") and the design
+The expected answers are written down here from docs/domain.md ("Roles") and the design
 decisions of the authorization issue, independently of ``policy.csv``: if a rule in the
 file disagrees with the spec, a case here fails.
 """

@@ -1,4 +1,4 @@
-"""Earned value (DOMAIN.md "Metrics"): pure Decimal functions plus batched queries.
+"""Earned value (docs/domain.md, "Metrics"): pure Decimal functions plus batched queries.
 
 Planned value follows a straight line from the baseline start to the baseline finish unless
 milestones say otherwise: milestones that carry a planned percent bend it (``plan_curve``).

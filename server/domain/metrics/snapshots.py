@@ -6,7 +6,7 @@ at the end of its day where there is a history to tell it: earned value (costs i
 then, planned value on that day) and the risks and issues open at the end of the day, with
 the statuses and scores they had then, read back from the audit trail (``audit.history``;
 items recorded later are left out). Status, BAC and percent complete are the project's now,
-and EV uses the percent complete now, as DOMAIN.md defines EV.
+and EV uses the percent complete now, as docs/domain.md defines EV.
 """
 
 from __future__ import annotations
