@@ -49,6 +49,9 @@ class SeedContext:
     def __init__(self, *, seed: int, today: date, existing: Existing) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
+        # When rows were recorded: a stream of its own, so that dating them changes none of
+        # the other generated values.
+        self.history = random.Random(f"history-{seed}")
         self.today = today
         # Decisions and submissions happen by yesterday at the latest: no timestamp in the future.
         self.yesterday = today - timedelta(days=1)
@@ -125,6 +128,15 @@ class SeedContext:
         """A working-hours UTC timestamp on ``day``."""
         return datetime(day.year, day.month, day.day, self.rng.randint(8, 17),
                         self.rng.randrange(0, 60, 5), tzinfo=UTC)
+
+    def recorded(self, first: date, last: date) -> datetime:
+        """When a row was recorded: a working-hours moment between ``first`` and ``last`` (by
+        yesterday at the latest), from the history stream."""
+        last = min(last, self.yesterday)
+        first = min(first, last)
+        day = first + timedelta(days=self.history.randint(0, (last - first).days))
+        return datetime(day.year, day.month, day.day, self.history.randint(8, 17),
+                        self.history.randrange(0, 60, 5), tzinfo=UTC)
 
     def money(self, low: float, high: float, step: int = 1) -> Decimal:
         """An amount between ``low`` and ``high``, rounded to a multiple of ``step``."""

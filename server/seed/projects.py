@@ -232,7 +232,9 @@ def _milestones_and_baselines(ctx: SeedContext, plan: Plan, initial_bac: Decimal
                  for d, (_, f) in zip(dates, chosen, strict=True)]
         versions.append(dates)
     for milestone_id, (name, fraction), planned in zip(ids, chosen, dates, strict=True):
+        planned_on = ctx.recorded(plan.start - timedelta(days=30), plan.start)
         ctx.add("milestone", {
+            "created_at": planned_on, "updated_at": planned_on,
             "id": milestone_id, "project_id": plan.id, "name": name, "planned_date": planned,
             "baseline_date": planned if plan.approved_on is not None else None,
             **_milestone_progress(ctx, plan, fraction, planned),

@@ -52,7 +52,10 @@ def risks_and_issues(ctx: SeedContext, org: Organisation, plan: Plan) -> None:
         impact = ctx.weighted([1, 2, 3, 4, 5], [10, 25, 30, 25, 10])
         status = ctx.weighted(list(mix), list(mix.values()))
         risk_id = ctx.new_id("risk")
+        # Raised while the project was planned or run, not all on the day of the seed.
+        raised = ctx.recorded(plan.start - timedelta(days=30), plan.end or ctx.yesterday)
         ctx.add("risk", {
+            "created_at": raised, "updated_at": raised,
             "id": risk_id, "version": 1, "project_id": plan.id, "title": title,
             "description": f"{title}. If it happens: {IMPACT_TEXTS[impact]}.",
             "category_id": category_id, "probability": probability, "impact": impact,
@@ -82,7 +85,7 @@ def _issue(ctx: SeedContext, plan: Plan, owners: list[int], title: str, severity
     resolved = status not in OPEN_ISSUES
     since = plan.actual_start or ctx.today - timedelta(days=60)
     until = plan.end or ctx.yesterday
-    ctx.add("issue", {
+    row = {
         "id": ctx.new_id("issue"), "version": 1, "project_id": plan.id, "title": title,
         "description": "Raised from the risk register: the risk occurred." if source_risk_id
         else "Raised by the project team.",
@@ -92,7 +95,10 @@ def _issue(ctx: SeedContext, plan: Plan, owners: list[int], title: str, severity
         "resolved_on": ctx.between(since, until) if resolved else None,
         "resolution": ctx.pick(vocabulary.RESOLUTIONS) if resolved else None,
         "source_risk_id": source_risk_id,
-    })
+    }
+    # Raised while the project ran (before it was resolved), not all on the day of the seed.
+    raised = ctx.recorded(since, row["resolved_on"] or until)
+    ctx.add("issue", {"created_at": raised, "updated_at": raised, **row})
     if not resolved:
         plan.open_issues += 1
 

@@ -553,3 +553,21 @@ async def test_the_api_lists_the_seeded_threads_and_a_demo_logins_notifications(
     assert notifications["totalCount"] == len(unread) > 0
     assert sorted(n["message"] for n in notifications["nodes"]) == sorted(
         n.message for n in unread)
+
+
+async def test_raid_and_milestones_were_recorded_over_the_months_before_today(
+    engine: AsyncEngine,
+) -> None:
+    # when the demo is seeded
+    await seed_database(engine, today=TODAY)
+    # then its risks, issues and milestones were recorded on many different days of the past
+    # (not all at the seed's run), so "as of" reports and suggestions have a history to show
+    tables = metadata.tables
+    async with engine.connect() as conn:
+        for name in ("risk", "issue", "milestone"):
+            stamps = [row[0] for row in (await conn.execute(
+                sa.select(tables[name].c.created_at))).all()]
+            days = {stamp.date() for stamp in stamps}
+            assert max(days) < TODAY, name
+            assert min(days) <= TODAY - timedelta(days=90), name
+            assert len(days) > 30, name
