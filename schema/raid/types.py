@@ -19,6 +19,7 @@ from server.domain.governance.models import RiskCategory as RiskCategoryRow
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
+from server.domain.raid import risk_service
 from server.domain.raid.models import Assumption as AssumptionRow
 from server.domain.raid.models import Dependency as DependencyRow
 from server.domain.raid.models import Issue as IssueRow
@@ -142,10 +143,14 @@ class Risk(relay.Node):
         return info.context.can("update", await child_resource(
             info, "risk", self.row.project_id, self.row.id))
 
-    @strawberry.field(description="Whether the viewer may delete this risk.")
+    @strawberry.field(description="Whether deleteRisk would accept this risk from the viewer "
+                                  "now (never once it was escalated to an issue).")
     async def viewer_can_delete(self, info: Info) -> bool:
-        return info.context.can("delete", await child_resource(
-            info, "risk", self.row.project_id, self.row.id))
+        if not info.context.can("delete", await child_resource(
+                info, "risk", self.row.project_id, self.row.id)):
+            return False
+        async with info.context.sessions() as session:
+            return await risk_service.delete_refusal(session, self.row.id) is None
 
     @classmethod
     def from_row(cls, row: RiskRow) -> Risk:

@@ -98,13 +98,22 @@ async def delete(session: AsyncSession, *, actor: Actor, risk_id: int, version: 
     """Delete a risk recorded by mistake, read at ``version``; returns it as it was. A risk
     that was escalated cannot be deleted: its issue refers to it (close it instead)."""
     risk = await common.deletable(session, actor, Risk, risk_id, version, "risk")
-    escalated = (await session.exec(sa.select(Issue.id).where(  # type: ignore[call-overload]
-        Issue.source_risk_id == risk.id))).first()
-    if escalated is not None:
-        raise DomainError.one("id", "an escalated risk cannot be deleted: the issue opened "
-                              "from it refers to it", ErrorCode.INVALID)
+    refusal = await delete_refusal(session, risk_id)
+    if refusal is not None:
+        raise refusal
     await common.remove(session, actor=actor, row=risk, label="risk")
     return risk
+
+
+async def delete_refusal(session: AsyncSession, risk_id: int) -> DomainError | None:
+    """Why the risk may not be deleted whoever asks, or None: the rule of ``deleteRisk`` and
+    of ``Risk.viewerCanDelete`` alike."""
+    escalated = (await session.exec(sa.select(Issue.id).where(  # type: ignore[call-overload]
+        Issue.source_risk_id == risk_id))).first()
+    if escalated is not None:
+        return DomainError.one("id", "an escalated risk cannot be deleted: the issue opened "
+                               "from it refers to it", ErrorCode.INVALID)
+    return None
 
 
 def _require_live(risk: Risk, doing: str) -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from server.domain.enums import ChangeRequestStatus, GateStatus
 from server.domain.governance.models import ProjectChecklistItem, ProjectGate
-from server.domain.raid.models import ChangeRequest
+from server.domain.raid.models import ChangeRequest, Issue, Risk
 from tests.schema.conftest import Api, World
 from tests.schema.decisions.conftest import Sessions
 from tests.schema.decisions.test_change_request_decisions import change_request
@@ -120,3 +120,28 @@ async def test_change_request_flags_agree_with_the_mutations(
         version = (await api("pmo", CR_FLAGS, id=gid))["data"]["node"]["version"]
         done[flag] = succeeded(await api(who, action, id=gid, version=version))
     assert {flag: flags[flag] for flag in CR_ACTIONS} == done
+
+
+RISK_FLAGS = """query($id: ID!) { node(id: $id) { ... on Risk { viewerCanDelete version } } }"""
+DELETE_RISK = """mutation($id: ID!, $version: Int!) {
+  deleteRisk(input: {id: $id, version: $version}) { userErrors { code } } }"""
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("escalated", [False, True], ids=["open", "escalated"])
+async def test_risk_delete_flag_agrees_with_delete_risk(
+    api: Api, world: World, sessions: Sessions, who: str, escalated: bool,
+) -> None:
+    async with sessions() as session, session.begin():
+        risk = Risk(project_id=world.alice_project, title="Vendor late", probability=3,
+                    impact=4)
+        session.add(risk)
+        await session.flush()
+        if escalated:
+            session.add(Issue(project_id=world.alice_project, title="Vendor is late",
+                              source_risk_id=risk.id))
+        risk_id = risk.id
+    gid = world.gid("Risk", risk_id)  # type: ignore[arg-type]
+    flags = (await api(who, RISK_FLAGS, id=gid))["data"]["node"]
+    done = succeeded(await api(who, DELETE_RISK, id=gid, version=flags["version"]))
+    assert flags["viewerCanDelete"] == done
