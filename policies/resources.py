@@ -35,9 +35,11 @@ PROJECT_CHILDREN = frozenset({
 # about the notifications a person receives.
 PERSONAL = frozenset({"notification", "notification_preference"})
 
+# A completed checklist item, as its completer (or the PMO) may correct or reopen it.
+CHECKLIST_COMPLETION = "checklist_item.completion"
 # Types whose rows have an author, who alone (besides the PMO) may change them: a comment's
-# writer; a completed checklist item's completer (who may correct or reopen it).
-AUTHORED = frozenset({"comment", "checklist_item.completion"})
+# writer; a completed checklist item's completer.
+AUTHORED = frozenset({"comment", CHECKLIST_COMPLETION})
 
 
 @dataclass(frozen=True, slots=True)

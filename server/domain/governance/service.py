@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from policies.resources import Resource
+from policies.resources import CHECKLIST_COMPLETION, Resource
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
@@ -144,7 +144,7 @@ def _check_pending(gate: ProjectGate) -> None:
 
 def _completion(item: ProjectChecklistItem) -> Resource:
     """What the policies are asked to change a completed item: its completer may."""
-    return Resource("checklist_item.completion", id=item.id, author_id=item.done_by_id)
+    return Resource(CHECKLIST_COMPLETION, id=item.id, author_id=item.done_by_id)
 
 
 async def _item_changed(session: AsyncSession, *, actor: Actor, item: ProjectChecklistItem,
