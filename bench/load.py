@@ -790,8 +790,8 @@ async def writers(url: str, tokens: dict[str, str], clients: int) -> list[Writer
     async with httpx2.AsyncClient(timeout=120) as client:
         for email in WRITERS:
             headers = {"Authorization": f"Bearer {tokens[email]}"}
-            me = (await client.post(url, json={"query": "{ viewer { id } }"},
-                                    headers=headers)).json()["data"]["viewer"]["id"]
+            me = (await client.post(url, json={"query": "{ viewer { person { id } } }"},
+                                    headers=headers)).json()["data"]["viewer"]["person"]["id"]
             nodes = (await client.post(url, json={"query": lookup, "variables": {"me": me}},
                                        headers=headers)).json()["data"]["projects"]["nodes"]
             pool.extend(Writer(tokens[email], node["id"], node["version"],
