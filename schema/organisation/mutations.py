@@ -141,17 +141,20 @@ class PersonPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-def _argument(description: str) -> Any:
-    return strawberry.argument(description=description)
-
-
-CreatePortfolioArg = Annotated[CreatePortfolioInput, _argument("The new portfolio.")]
-UpdatePortfolioArg = Annotated[UpdatePortfolioInput, _argument("The portfolio and the changes.")]
-CreateProgramArg = Annotated[CreateProgramInput, _argument("The new program.")]
-UpdateProgramArg = Annotated[UpdateProgramInput, _argument("The program and the changes.")]
-CreatePersonArg = Annotated[CreatePersonInput, _argument("The new person and their roles.")]
-UpdatePersonArg = Annotated[UpdatePersonInput, _argument("The person and the changes.")]
-AssignRolesArg = Annotated[AssignRolesInput, _argument("The person and their roles.")]
+CreatePortfolioArg = Annotated[CreatePortfolioInput, strawberry.argument(
+    description="The new portfolio.")]
+UpdatePortfolioArg = Annotated[UpdatePortfolioInput, strawberry.argument(
+    description="The portfolio and the changes.")]
+CreateProgramArg = Annotated[CreateProgramInput, strawberry.argument(
+    description="The new program.")]
+UpdateProgramArg = Annotated[UpdateProgramInput, strawberry.argument(
+    description="The program and the changes.")]
+CreatePersonArg = Annotated[CreatePersonInput, strawberry.argument(
+    description="The new person and their roles.")]
+UpdatePersonArg = Annotated[UpdatePersonInput, strawberry.argument(
+    description="The person and the changes.")]
+AssignRolesArg = Annotated[AssignRolesInput, strawberry.argument(
+    description="The person and their roles.")]
 
 
 async def _person_payload(info: Info, work: Any) -> PersonPayload:
