@@ -6,7 +6,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,6 +28,7 @@ from schema.pagination import (
     select_pages,
     to_connection,
 )
+from server.domain.base import utcnow
 
 T = TypeVar("T")
 
@@ -264,34 +265,64 @@ def _no_conditions(_filter: Any) -> list[ColumnElement[bool]]:
     return []
 
 
+class Refinement(Protocol):
+    """Conditions or sort keys a filter or order needs worked out per request (a computed
+    value such as project health): ``needed`` says when; ``apply`` gives the listing and
+    conditions to use. The compiled read path leaves such a list to its resolver."""
+
+    def needed(self, f: Any, order_by: Sequence[Any] | None) -> bool: ...
+
+    async def apply(self, info: Info, spec: ListSpec[Any], where: list[ColumnElement[bool]],
+                    f: Any, order_by: Sequence[Any] | None, as_of: date,
+                    ) -> tuple[ListSpec[Any], list[ColumnElement[bool]]]: ...
+
+
+def _today() -> date:
+    return utcnow().date()  # the day Project.health is worked out for
+
+
+async def refined(info: Info, refinement: Refinement | None, spec: ListSpec[T],
+                  where: list[ColumnElement[bool]], f: Any, order_by: Sequence[Any] | None,
+                  as_of: date | None = None) -> tuple[ListSpec[T], list[ColumnElement[bool]]]:
+    """``spec`` and ``where`` with ``refinement`` applied when the arguments need it."""
+    if refinement is None or not refinement.needed(f, order_by):
+        return spec, where
+    return await refinement.apply(info, spec, where, f, order_by, as_of or _today())  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Children(Generic[T]):
     """A nested connection: the ``spec.model`` rows whose ``parent_column`` is the parent's id,
-    narrowed by ``conditions(filter)``."""
+    narrowed by ``conditions(filter)`` (and ``refinement``, when the arguments need it)."""
 
     spec: ListSpec[T]
     parent_column: Any
     conditions: Conditions = _no_conditions
+    refinement: Refinement | None = None
 
     async def resolve(self, info: Info, parent_id: int, filter: Any = None,
                       order_by: Sequence[Any] | None = None, first: int | None = None,
                       after: str | None = None, last: int | None = None,
                       before: str | None = None) -> Connection[T]:
-        return await child_connection(info, self.spec, self.parent_column, parent_id,
-                                      self.conditions(filter), filter_key(filter), order_by,
-                                      first, after, last, before)
+        spec, where = await refined(info, self.refinement, self.spec, self.conditions(filter),
+                                    filter, order_by)
+        return await child_connection(info, spec, self.parent_column, parent_id, where,
+                                      filter_key(filter), order_by, first, after, last, before)
 
 
 @dataclass(frozen=True)
 class RootList(Generic[T]):
-    """A root connection over ``spec.model``, narrowed by ``conditions(filter)``."""
+    """A root connection over ``spec.model``, narrowed by ``conditions(filter)`` (and
+    ``refinement``, when the arguments need it)."""
 
     spec: ListSpec[T]
     conditions: Conditions = _no_conditions
+    refinement: Refinement | None = None
 
     async def resolve(self, info: Info, filter: Any = None,
                       order_by: Sequence[Any] | None = None, first: int | None = None,
                       after: str | None = None, last: int | None = None,
                       before: str | None = None) -> Connection[T]:
-        return await root_connection(info, self.spec, self.conditions(filter), order_by,
-                                     first, after, last, before)
+        spec, where = await refined(info, self.refinement, self.spec, self.conditions(filter),
+                                    filter, order_by)
+        return await root_connection(info, spec, where, order_by, first, after, last, before)

@@ -30,9 +30,10 @@ OWNER = Reference(PersonRow, "owner_id", "person", Person.from_row)
 @cache  # built on first use: the project types import this module
 def _projects() -> Children[Project]:
     from schema.project.filters import PROJECTS, project_conditions
+    from schema.project.health import HEALTH_TERMS
     from server.domain.project.models import Project as ProjectRow
 
-    return Children(PROJECTS, ProjectRow.portfolio_id, project_conditions)
+    return Children(PROJECTS, ProjectRow.portfolio_id, project_conditions, HEALTH_TERMS)
 
 
 @strawberry.type(description="A set of projects owned by an executive, with a budget envelope.")

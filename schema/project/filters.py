@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy.sql.elements import ColumnElement
 
-from schema.enums import ProjectStatus
+from schema.enums import ProjectStatus, Rag
 from schema.listing import ListSpec, between, ids_of, one_of, search, since
 from schema.pagination import OrderDirection, OrderSpec, SortField, order_fields
 from schema.project.types import Project
@@ -28,6 +28,10 @@ class ProjectOrderField(Enum):
     PLANNED_FINISH = "PLANNED_FINISH"
     CREATED_AT = "CREATED_AT"
     UPDATED_AT = "UPDATED_AT"
+    HEALTH = strawberry.enum_value(
+        "HEALTH", description="By `health` today (as of `asOf` in `projectRows`): GREEN, "
+                              "AMBER, RED ascending; unknown health last ascending, first "
+                              "descending.")
 
 
 @strawberry.input(description="One ordering term for projects.")
@@ -63,6 +67,9 @@ class ProjectFilter:
                                                         description="Finishing on or after.")
     planned_finish_to: date | None = strawberry.field(default=None,
                                                       description="Finishing on or before.")
+    health: list[Rag] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these healths today (as of `asOf` in `projectRows`), "
+                                  "by the rule of `Project.health`; unknown health matches none.")
     updated_since: datetime | None = strawberry.field(
         default=None, description="Changed at or after this time (incremental refresh).")
 
@@ -74,7 +81,7 @@ ProjectOrderArg = Annotated[list[ProjectOrder] | None, strawberry.argument(
 
 
 def project_conditions(f: ProjectFilter | None) -> list[ColumnElement[bool]]:
-    """SQL conditions for a project filter."""
+    """SQL conditions for a project filter, but its health (``schema.project.health``)."""
     if f is None:
         return []
     p: Any = ProjectRow

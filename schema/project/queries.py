@@ -13,11 +13,10 @@ from schema.project.filters import (
     ProjectOrderArg,
     project_conditions,
 )
+from schema.project.health import HEALTH_TERMS
 from schema.project.types import Project
 
-PROJECT_LIST = RootList(PROJECTS, project_conditions)
-
-
+PROJECT_LIST = RootList(PROJECTS, project_conditions, HEALTH_TERMS)
 
 
 @strawberry.type

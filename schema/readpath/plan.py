@@ -226,6 +226,9 @@ class Planner:
         kwargs = self.arguments(graphql_field, details[0])
         if set(kwargs) - {"filter", "order_by", "first", "after", "last", "before"}:
             return None  # an argument the declaration does not know
+        if (declared.refinement is not None
+                and declared.refinement.needed(kwargs.get("filter"), kwargs.get("order_by"))):
+            return None  # worked out per request by the resolver (e.g. project health)
         request = page_request(spec.order.ordering(spec.model, kwargs.get("order_by")),
                                first=kwargs.get("first"), after=kwargs.get("after"),
                                last=kwargs.get("last"), before=kwargs.get("before"))

@@ -12,10 +12,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from policies.resources import Resource
 from schema.base import decode_id
 from schema.context import Info
-from schema.listing import root_connection
+from schema.listing import ListSpec, refined, root_connection
 from schema.metrics.types import AsOf
 from schema.pagination import After, Before, Connection, First, Last, bad_input
 from schema.project.filters import ProjectFilterArg, ProjectOrderArg, project_conditions
+from schema.project.health import HEALTH_TERMS
 from schema.raid.filters import (
     IssueFilterArg,
     IssueOrderArg,
@@ -77,14 +78,17 @@ def require_reads(info: Info, resource_types: Sequence[str]) -> None:
 async def row_connection(info: Info, report: RowReport, where: list[ColumnElement[bool]],
                          portfolio: str | None, order_by: Sequence[Any] | None,
                          first: int | None, after: str | None, last: int | None,
-                         before: str | None, as_of: date | None = None) -> Connection[Any]:
-    """A page of a row report: the base rows by keyset, then built in one batch."""
+                         before: str | None, as_of: date | None = None,
+                         spec: ListSpec[Any] | None = None) -> Connection[Any]:
+    """A page of a row report: the base rows by keyset, then built in one batch.
+
+    ``spec``: the listing to page by when not the report's own (refined, e.g. by health)."""
     require_reads(info, report.reads)
     where = [*where, *report.in_portfolio(portfolio_row_id(portfolio))]
     # One pooled connection in autocommit for the page and everything its rows show: no
     # BEGIN and ROLLBACK round trips around statements that only read.
     async with reading_connection(info.context) as bind:
-        connection = await root_connection(info, report.spec, where, order_by,
+        connection = await root_connection(info, spec or report.spec, where, order_by,
                                            first, after, last, before, plain_rows=True,
                                            keys_only=report.keys_only, bind=bind)
         async with info.context.sessions(bind=bind) as session:
@@ -108,8 +112,12 @@ class Reports:
                            portfolio_id: PortfolioArg = None, as_of: AsOf = None,
                            first: First = None, after: After = None, last: Last = None,
                            before: Before = None) -> Connection[ProjectRow]:
-        return await row_connection(info, PROJECT_ROWS, project_conditions(filter),
-                                    portfolio_id, order_by, first, after, last, before, as_of)
+        require_reads(info, PROJECT_ROWS.reads)  # before any health is worked out
+        spec, where = await refined(info, HEALTH_TERMS, PROJECT_ROWS.spec,
+                                    project_conditions(filter), filter, order_by,
+                                    as_of or today())
+        return await row_connection(info, PROJECT_ROWS, where, portfolio_id, order_by, first,
+                                    after, last, before, as_of, spec)
 
     @strawberry.field(description="One row per risk with its project, portfolio, category and "
                                   "owner by name. Same filter and orderBy as `risks`.")

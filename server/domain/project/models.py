@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm import query_expression
 from sqlmodel import Field
 
 from server.domain.base import (
@@ -49,6 +50,9 @@ class Project(VersionedTable, table=True):
     forecast_finish: date | None = Field(default=None)
     percent_complete: int = Field(default=0)
     health_override: Rag | None = EnumField(Rag, nullable=True)
+    # Not a column: the health's rank (0 green, 1 amber, 2 red), filled in by a list ordered
+    # by health (``with_expression``) so a page's cursors can carry it; None otherwise.
+    health_rank: ClassVar[Any] = query_expression()
 
     __table_args__ = (
         check("priority BETWEEN 1 AND 5", "priority_range"),
