@@ -18,6 +18,7 @@ from server.domain.actor import Actor
 from server.domain.base import camel  # re-exported: schema modules import it from here
 from server.domain.errors import DomainError, ErrorCode, FieldError
 from server.domain.events import take_staged
+from server.error_codes import ApiErrorCode
 
 T = TypeVar("T")
 
@@ -49,12 +50,12 @@ class UserError:
 
 def forbidden_error(message: str) -> GraphQLError:
     """An authorization failure: a GraphQL error with ``extensions.code = FORBIDDEN``."""
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+    return GraphQLError(message, extensions={"code": ApiErrorCode.FORBIDDEN})
 
 
 def unauthenticated_error(message: str = "authentication required") -> GraphQLError:
     """No valid credentials: ``extensions.code = UNAUTHENTICATED``."""
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+    return GraphQLError(message, extensions={"code": ApiErrorCode.UNAUTHENTICATED})
 
 
 def to_global_id(type_name: str, node_id: int) -> strawberry.ID:

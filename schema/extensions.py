@@ -16,6 +16,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 
 from schema.limits import Measure, measure, refused
 from server.db import QueryStats, current_stats
+from server.error_codes import ApiErrorCode
 from server.limits import Limits
 from server.rate_limit import Budgets
 
@@ -119,7 +120,7 @@ class RequestLimits(ValidationCache):
         encoded = _json(variables) if variables else b""
         if len(encoded) > limits.variables_bytes:
             return [refused(f"the variables take {len(encoded)} bytes as JSON; at most "
-                            f"{limits.variables_bytes}", "MAX_VARIABLES_SIZE_EXCEEDED")]
+                            f"{limits.variables_bytes}", ApiErrorCode.MAX_VARIABLES_SIZE_EXCEEDED)]
         assert context.graphql_document is not None
         # The figures depend on the document, the operation, the variables and the limits
         # only: a request seen before (a dashboard's refresh) reuses them.
@@ -142,7 +143,7 @@ class RequestLimits(ValidationCache):
         if wait is not None:
             return [refused(f"the cost budget of {budgets.budget('caller')} a minute is spent "
                             f"(this operation costs {found.cost}): retry in {wait} s",
-                            "RATE_LIMITED", retryAfter=wait, cost=found.cost)]
+                            ApiErrorCode.RATE_LIMITED, retryAfter=wait, cost=found.cost)]
         self._remaining = await budgets.remaining("caller", caller)
         return []
 
@@ -212,12 +213,13 @@ def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
     original = error.original_error
     if isinstance(original, CannotGetOperationTypeError):  # no such operation in the document
         return GraphQLError(original.as_http_error_reason(),
-                            extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                            extensions={"code": ApiErrorCode.GRAPHQL_VALIDATION_FAILED})
     if isinstance(error, GraphQLSyntaxError) and TOKEN_LIMIT in error.message:
-        return GraphQLError(error.message, extensions={"code": "MAX_TOKENS_EXCEEDED"})
+        return GraphQLError(error.message, extensions={"code": ApiErrorCode.MAX_TOKENS_EXCEEDED})
     if original is None or isinstance(original, GraphQLError):
-        code = ("GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError)
-                else "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
+        code = (ApiErrorCode.GRAPHQL_PARSE_FAILED if isinstance(error, GraphQLSyntaxError)
+                else ApiErrorCode.GRAPHQL_VALIDATION_FAILED if error.path is None
+                else ApiErrorCode.BAD_USER_INPUT)
         return GraphQLError(error.message, nodes=error.nodes, source=error.source,
                             positions=error.positions, path=error.path,
                             extensions={**(error.extensions or {}), "code": code})
@@ -225,4 +227,5 @@ def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
     logger.error("unexpected error %s at %s", request_id, error.path, exc_info=original)
     return GraphQLError(error.message if debug else "internal server error",
                         nodes=error.nodes, path=error.path,
-                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+                        extensions={"code": ApiErrorCode.INTERNAL_SERVER_ERROR,
+                                    "requestId": request_id})

@@ -44,6 +44,7 @@ from graphql import (
 )
 
 from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from server.error_codes import ApiErrorCode
 from server.limits import Limits
 
 LIST_ESTIMATE = 10
@@ -223,7 +224,7 @@ def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
     if len(operations) > limits.operations:
         result.errors.append(refused(
             f"a document may hold at most {limits.operations} operations "
-            f"({len(operations)} given)", "MAX_OPERATIONS_EXCEEDED"))
+            f"({len(operations)} given)", ApiErrorCode.MAX_OPERATIONS_EXCEEDED))
         return result
     chosen = [o for o in operations
               if operation_name is None or (o.name is not None and o.name.value == operation_name)]
@@ -237,11 +238,11 @@ def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
     result.depth, result.aliases = summary.depth, summary.aliases
     result.root_fields, result.cost = summary.fields, summary.cost
     checks = [
-        (summary.depth, limits.depth, "depth", "MAX_DEPTH_EXCEEDED"),
-        (summary.aliases, limits.aliases, "aliases", "MAX_ALIASES_EXCEEDED"),
-        (summary.fields, limits.root_fields, "root fields", "MAX_ROOT_FIELDS_EXCEEDED"),
+        (summary.depth, limits.depth, "depth", ApiErrorCode.MAX_DEPTH_EXCEEDED),
+        (summary.aliases, limits.aliases, "aliases", ApiErrorCode.MAX_ALIASES_EXCEEDED),
+        (summary.fields, limits.root_fields, "root fields", ApiErrorCode.MAX_ROOT_FIELDS_EXCEEDED),
         (walk.most_directives, limits.directives, "directives on one field",
-         "MAX_DIRECTIVES_EXCEEDED"),
+         ApiErrorCode.MAX_DIRECTIVES_EXCEEDED),
     ]
     for definition in operation.variable_definitions or ():
         if walk.bad_text is None and control_character_path(
@@ -251,7 +252,7 @@ def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
         where = walk.bad_text or f"variables.{control_character_path(variables or {})}"
         result.errors.append(refused(
             f"{where}: text may not contain control characters (only tab and line breaks)",
-            "BAD_USER_INPUT"))
+            ApiErrorCode.BAD_USER_INPUT))
     for found, bound, what, code in checks:
         if found > bound:
             result.errors.append(refused(f"the operation has {found} {what}; at most {bound}",
@@ -260,5 +261,5 @@ def measure(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
         result.errors.append(refused(
             f"the operation may cost {summary.cost}; at most {limits.cost} (each field costs 1, "
             "a connection's selection is multiplied by its page size: ask for smaller pages)",
-            "MAX_COST_EXCEEDED", cost=summary.cost, maximumCost=limits.cost))
+            ApiErrorCode.MAX_COST_EXCEEDED, cost=summary.cost, maximumCost=limits.cost))
     return result

@@ -19,6 +19,7 @@ from server.domain.auth.models import ApiToken as ApiTokenRow
 from server.domain.organisation.models import Person as PersonRow
 from server.domain.portfolio.models import Portfolio as PortfolioRow
 from server.domain.project.models import Project as ProjectRow
+from server.error_codes import ApiErrorCode
 
 # GraphQL type name -> (type with ``from_row``, table, policy resource type); each domain
 # package adds its own through ``NODES`` in its ``roots.py``.
@@ -37,7 +38,8 @@ def register(nodes: dict[str, NodeEntry]) -> None:
 
 
 def _bad_id(value: str) -> GraphQLError:
-    return GraphQLError(f"not a valid id: {value!r}", extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(f"not a valid id: {value!r}",
+                        extensions={"code": ApiErrorCode.BAD_USER_INPUT})
 
 
 async def resolve_node(info: Info, node_id: str) -> relay.Node | None:

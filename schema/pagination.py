@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from server.domain.base import camel
 from server.domain.sql import among
+from server.error_codes import ApiErrorCode
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -110,7 +111,7 @@ class Connection(Generic[NodeT]):
 
 def bad_input(message: str) -> GraphQLError:
     """A client mistake in arguments: ``extensions.code = BAD_USER_INPUT``."""
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(message, extensions={"code": ApiErrorCode.BAD_USER_INPUT})
 
 
 # --- sort keys and cursors -------------------------------------------------------------

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.domain.auth import api_tokens
 from server.domain.auth.authn import AuthenticationError, authenticate, bearer_token
 from server.domain.auth.viewer import Viewer, load_viewer
+from server.error_codes import ApiErrorCode
 from server.rate_limit import Budgets
 from server.settings import Settings
 
@@ -58,7 +59,7 @@ def unauthenticated_response(reason: str) -> JSONResponse:
     safe = reason.replace('"', "'")
     return JSONResponse(
         {"errors": [{"message": f"authentication failed: {reason}",
-                     "extensions": {"code": "UNAUTHENTICATED"}}]},
+                     "extensions": {"code": ApiErrorCode.UNAUTHENTICATED}}]},
         status_code=401,
         headers={"WWW-Authenticate": f'Bearer realm="pmo", error="invalid_token", '
                                      f'error_description="{safe}"'},
@@ -69,7 +70,8 @@ def rate_limited_response(retry_after: int, reason: str) -> JSONResponse:
     """HTTP 429 with ``Retry-After``, in the shape GraphQL clients read."""
     return JSONResponse(
         {"errors": [{"message": f"{reason}: retry in {retry_after} s",
-                     "extensions": {"code": "RATE_LIMITED", "retryAfter": retry_after}}]},
+                     "extensions": {"code": ApiErrorCode.RATE_LIMITED,
+                                    "retryAfter": retry_after}}]},
         status_code=429, headers={"Retry-After": str(retry_after)})
 
 

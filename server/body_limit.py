@@ -12,7 +12,9 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+from server.error_codes import ApiErrorCode
+
+PAYLOAD_TOO_LARGE = ApiErrorCode.PAYLOAD_TOO_LARGE
 
 
 class BodyLimit:

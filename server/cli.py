@@ -406,12 +406,18 @@ def token_revoke(
 def schema_export(
     path: Annotated[Path | None, typer.Argument(help="Where to write the SDL.")] = None,
 ) -> None:
-    """Write the GraphQL SDL (default: schema/schema.graphql)."""
+    """Write the GraphQL SDL (default: schema/schema.graphql, and then the error-code tables
+    of docs/api.md too)."""
+    from schema.error_docs import with_tables
     from schema.schema import SDL_PATH, print_sdl
 
     target = path or SDL_PATH
     target.write_text(print_sdl(), encoding="utf-8")
     out.print(f"wrote {target}")
+    docs = SDL_PATH.parent.parent / "docs" / "api.md"
+    if path is None and docs.exists():
+        docs.write_text(with_tables(docs.read_text(encoding="utf-8")), encoding="utf-8")
+        out.print(f"wrote the error codes in {docs}")
 
 
 @operations_app.command("register")

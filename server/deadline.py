@@ -15,7 +15,9 @@ import asyncio
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-TIMEOUT = "TIMEOUT"
+from server.error_codes import ApiErrorCode
+
+TIMEOUT = ApiErrorCode.TIMEOUT
 
 
 class Deadline:

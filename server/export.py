@@ -33,6 +33,7 @@ from schema.reporting.reports import ROW_REPORTS, RowReport
 from schema.schema import schema
 from server.authentication import RequireBearer, unauthenticated_response
 from server.domain.base import utcnow
+from server.error_codes import ApiErrorCode
 
 BATCH = MAX_PAGE_SIZE
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
@@ -140,16 +141,16 @@ async def export_csv(request: Request) -> Response:
     report = ROW_REPORTS.get(name)
     if report is None:
         return _error(404, f"no report {name!r}; reports: {', '.join(ROW_REPORTS)}",
-                      "NOT_FOUND")
+                      ApiErrorCode.NOT_FOUND)
     try:
         portfolio_id, as_of = _parameters(request, report)
     except ValueError as exc:
-        return _error(400, str(exc), "BAD_USER_INPUT")
+        return _error(400, str(exc), ApiErrorCode.BAD_USER_INPUT)
     authorizer = request.app.state.authorizer
     for resource_type in report.reads:
         if not authorizer.can(viewer.subject, "read", Resource(resource_type)):
             return _error(403, f"not allowed to read {resource_type.replace('_', ' ')}",
-                          "FORBIDDEN")
+                          ApiErrorCode.FORBIDDEN)
     return StreamingResponse(
         _lines(request, report, portfolio_id, as_of), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

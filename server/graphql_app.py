@@ -22,6 +22,7 @@ from schema.context import Context
 from schema.extensions import client_errors
 from server.authentication import resolve_viewer
 from server.domain.auth.authn import AuthenticationError
+from server.error_codes import ApiErrorCode
 from server.persisted import NOT_FOUND
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -74,7 +75,7 @@ class PmoGraphQL(GraphQL[Context, None]):
         accept = request.headers.get("accept", "")
         response = getattr(request.state, "pmo_response", None)
         limited = [e for e in result.errors or []
-                   if (e.extensions or {}).get("code") == "RATE_LIMITED"]
+                   if (e.extensions or {}).get("code") == ApiErrorCode.RATE_LIMITED]
         if response is not None and limited:
             # Nothing ran: 429 whatever the media type, with the wait in Retry-After.
             response.status_code = 429
@@ -108,6 +109,6 @@ class PmoGraphQL(GraphQL[Context, None]):
         try:
             context.viewer = await resolve_viewer(state.sessions, state.settings, header)
         except AuthenticationError as exc:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "reason": exc.reason}) \
-                from None
+            raise ConnectionRejectionError(
+                {"code": ApiErrorCode.UNAUTHENTICATED, "reason": exc.reason}) from None
         return UNSET

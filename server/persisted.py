@@ -25,8 +25,10 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from server.error_codes import ApiErrorCode
+
 APQ_SIZE = 1000
-NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+NOT_FOUND = ApiErrorCode.PERSISTED_QUERY_NOT_FOUND
 
 
 def digest(text: str) -> str:
@@ -78,12 +80,12 @@ class OperationStore:
         if persisted is None:
             if self.only_registered and (query is None or digest(query) not in self.manifest):
                 raise _error("only registered operations run on this server",
-                             "OPERATION_NOT_ALLOWED")
+                             ApiErrorCode.OPERATION_NOT_ALLOWED)
             return query
         if (not isinstance(persisted, dict) or persisted.get("version") != 1
                 or not isinstance(persisted.get("sha256Hash"), str)):
             raise _error("persistedQuery must be {version: 1, sha256Hash: <hex>}",
-                         "BAD_USER_INPUT")
+                         ApiErrorCode.BAD_USER_INPUT)
         key = persisted["sha256Hash"].lower()
         if query is None:
             found = self.manifest.get(key) or self._automatic.get(key)
@@ -95,11 +97,11 @@ class OperationStore:
             return found
         if digest(query) != key:
             raise _error("persistedQuery.sha256Hash is not the SHA-256 of the query",
-                         "BAD_USER_INPUT")
+                         ApiErrorCode.BAD_USER_INPUT)
         if key not in self.manifest:
             if self.only_registered:
                 raise _error("only registered operations run on this server",
-                             "OPERATION_NOT_ALLOWED")
+                             ApiErrorCode.OPERATION_NOT_ALLOWED)
             self._automatic[key] = query
             while len(self._automatic) > APQ_SIZE:
                 self._automatic.popitem(last=False)

@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.pagination import bad_input
 from server.domain.errors import DomainError
 from server.domain.knowledge import documents
+from server.error_codes import ApiErrorCode
 
 
 @strawberry.type(description="A document template filled from a project.")
@@ -59,7 +60,8 @@ class DocumentQueries:
         except Forbidden as exc:
             raise forbidden_error(str(exc)) from None
         except DomainError as exc:
-            raise GraphQLError(exc.errors[0].message, extensions={"code": "NOT_FOUND"}) from None
+            raise GraphQLError(exc.errors[0].message,
+                               extensions={"code": ApiErrorCode.NOT_FOUND}) from None
         return RenderedDocument(
             markdown=rendered.markdown, unknown_placeholders=rendered.unknown_placeholders,
             warnings=[f"unknown placeholder {{{{{name}}}}} left as is"
