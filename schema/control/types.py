@@ -48,14 +48,12 @@ class StatusReport(relay.Node):
     async def submitted_by(self, info: Info) -> LazyPerson | None:
         return await person_of("submitted_by_id").resolve(info, self.row)
 
-    @strawberry.field(description="Whether the viewer may edit this report now: the policies "
-                                  "allow it and it is not yet submitted (submitted reports "
-                                  "are immutable).")
-    async def viewer_can_update(self, info: Info) -> bool:
-        if self.row.submitted_at is not None:
-            return False
-        return info.context.can("update", await child_resource(
-            info, "status_report", self.row.project_id, self.row.id))
+    @strawberry.field(description="Always false: a status report is immutable once submitted, "
+                                  "and submitting is the only way to write one.",
+                      deprecation_reason="No mutation edits a status report: submit the next "
+                                         "period's instead.")
+    def viewer_can_update(self) -> bool:
+        return False
 
     @classmethod
     def from_row(cls, row: StatusReportRow) -> StatusReport:

@@ -72,9 +72,10 @@ class Portfolio(MetricsPortfolioFields, AnalyticsPortfolioFields, relay.Node):
     def viewer_can_update(self, info: Info) -> bool:
         return info.context.can("update", Resource("portfolio", id=self.id))
 
-    @strawberry.field(description="Whether the viewer may delete this portfolio.")
-    def viewer_can_delete(self, info: Info) -> bool:
-        return info.context.can("delete", Resource("portfolio", id=self.id))
+    @strawberry.field(description="Always false: portfolios are not deleted.",
+                      deprecation_reason="No mutation deletes a portfolio.")
+    def viewer_can_delete(self) -> bool:
+        return False
 
     @classmethod
     def from_row(cls, row: PortfolioRow) -> Portfolio:

@@ -128,9 +128,11 @@ class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
     async def viewer_can_update(self, info: Info) -> bool:
         return info.context.can("update", await self._resource(info))
 
-    @strawberry.field(description="Whether the viewer may delete this project.")
-    async def viewer_can_delete(self, info: Info) -> bool:
-        return info.context.can("delete", await self._resource(info))
+    @strawberry.field(description="Always false: projects are not deleted.",
+                      deprecation_reason="No mutation deletes a project: cancel it instead "
+                                         "(updateProject with status CANCELLED).")
+    def viewer_can_delete(self) -> bool:
+        return False
 
     @classmethod
     def from_row(cls, row: ProjectRow) -> Project:

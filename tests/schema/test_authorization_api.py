@@ -166,7 +166,7 @@ async def test_analyst_cannot_read_email_and_pmo_reads_everything(api: Api, worl
     ("who", "project", "can_update", "can_delete"),
     [("alice", "alice_project", True, False), ("alice", "bob_project", False, False),
      ("carol", "alice_project", False, False), ("ana", "alice_project", False, False),
-     ("pmo", "bob_project", True, True)],
+     ("pmo", "bob_project", True, False)],  # no mutation deletes a project
 )
 async def test_viewer_can_flags_follow_the_policies(
     api: Api, world: World, who: str, project: str, can_update: bool, can_delete: bool
