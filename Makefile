@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz audit-http lint-schema
+.PHONY: run test install compile lint schema bench-seed clean fuzz-readpath fuzz audit-http lint-schema \
+	test-browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -36,6 +37,12 @@ PYTEST_ARGS ?= -n auto
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Pages in a real browser (tests/browser: GraphiQL offline): Playwright drives Debian's
+# Chromium (apt: chromium; PMO_CHROMIUM to use another) against a live `pmo serve`.
+test-browser: install
+	@test -x "$${PMO_CHROMIUM:-/usr/bin/chromium}" || { echo "needs Chromium: apt-get install chromium"; exit 1; }
+	PMO_BROWSER=1 $(BIN)/pytest -p no:xdist tests/browser
 
 # The read-path differential suite at length: random queries through the compiled and the
 # standard path for every role on SQLite and PostgreSQL (make test runs 150 fixed examples).

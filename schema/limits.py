@@ -153,7 +153,11 @@ class _Walk:
                 if selection.selection_set is not None:
                     named = get_named_type(definition.type) if definition else None
                     child = self.selection_set(selection.selection_set, named)
-                total.depth = max(total.depth, 1 + child.depth)
+                # Introspection (``__schema``, ``__type``) is left out of the depth: the
+                # standard introspection query nests ``ofType`` to depth 15, and graphql-core's
+                # MaxIntrospectionDepthRule (a validation rule) bounds its circular parts.
+                introspection = selection.name.value in ("__schema", "__type")
+                total.depth = max(total.depth, 1 if introspection else 1 + child.depth)
                 total.aliases += child.aliases + (1 if selection.alias else 0)
                 total.cost += 1 + self.rows(selection, definition, parent) * child.cost
                 total.fields += 1

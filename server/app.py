@@ -13,7 +13,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from admin.app import mount_admin
@@ -25,7 +26,7 @@ from server.broadcast import for_database as broadcast_for
 from server.db import create_engine, describe_db_error, instrument, ping, session_factory
 from server.deadline import Deadline
 from server.export import export_app
-from server.graphql_app import PmoGraphQL
+from server.graphql_app import GRAPHIQL_ASSETS, PmoGraphQL
 from server.persisted import OperationStore, read_manifest
 from server.rate_limit import Budgets
 from server.security_headers import SecurityHeaders
@@ -114,6 +115,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", RequireBearer(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/export/{report}.csv", export_app(), methods=["GET"]),
+            *([] if settings.is_production else [
+                Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql")]),
         ],
         lifespan=lifespan,
         middleware=[

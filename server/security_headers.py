@@ -9,7 +9,8 @@
   static files may be cached.
 - HSTS whenever the request came over https (directly or as ``X-Forwarded-Proto`` through
   uvicorn's proxy headers).
-- In development the GraphiQL page (HTML on ``GET /graphql``) keeps its own scripts: no CSP.
+- In development the GraphiQL page (HTML on ``GET /graphql``): a CSP for its own assets,
+  served by the app at /graphiql/ (GraphiQL styles its editors inline).
 """
 
 from __future__ import annotations
@@ -55,7 +56,13 @@ def _headers(kind: str, https: bool) -> list[tuple[bytes, bytes]]:
                           .img_src("'self'", "data:").font_src("'self'", "data:")
                           .object_src("'none'").base_uri("'self'").form_action("'self'")
                           .frame_ancestors("'none'"))
-    elif kind != "ide":
+    elif kind == "ide":
+        options["csp"] = (secure.ContentSecurityPolicy().default_src("'self'")
+                          .script_src("'self'").style_src("'self'", "'unsafe-inline'")
+                          .img_src("'self'", "data:").font_src("'self'", "data:")
+                          .connect_src("'self'").object_src("'none'").base_uri("'self'")
+                          .form_action("'self'").frame_ancestors("'none'"))
+    else:
         options["csp"] = (secure.ContentSecurityPolicy().default_src("'none'")
                           .frame_ancestors("'none'"))
     if kind in ("private", "console"):

@@ -24,6 +24,8 @@ from server.db import create_engine, session_factory
 from server.domain.models import metadata
 
 PG_URL = os.environ.get("PMO_TEST_POSTGRES_URL", "")
+# The browser tests have their own target (make test-browser): a live server and Chromium.
+collect_ignore = [] if os.environ.get("PMO_BROWSER") else ["browser"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from schema.limits import LIST_ESTIMATE, measure
 from schema.pagination import DEFAULT_PAGE_SIZE
@@ -42,6 +42,23 @@ def test_depth_at_the_bound_passes_and_one_more_is_refused() -> None:
     deeper, refused = measured(nested_portfolios(4))
     assert deeper.depth == 13
     assert refused == ["MAX_DEPTH_EXCEEDED"]
+
+
+@pytest.mark.parametrize("tool", ["graphiql", "codegen"])
+async def test_the_standard_introspection_query_is_answered(api: Api, tool: str) -> None:
+    # GraphiQL's (input value deprecation on) and GraphQL Code Generator's: depth 15 in
+    # ``ofType``, which the depth limit leaves to graphql-core's introspection depth rule
+    query = get_introspection_query(input_value_deprecation=tool == "graphiql",
+                                    descriptions=True)
+    result = await api("ana", query)
+    assert "errors" not in result, result["errors"]
+    assert result["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_circular_introspection_is_still_refused(api: Api) -> None:
+    query = ("{ __schema { types { fields { type { fields { type { fields { type { name } } } "
+             "} } } } } }")
+    assert codes(await api("ana", query)) == ["GRAPHQL_VALIDATION_FAILED"]
 
 
 def aliases(n: int) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -15,6 +18,7 @@ from server.app import create_app
 from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
 from server.domain.enums import Role
+from server.graphql_app import GRAPHIQL_ASSETS
 from server.settings import DEMO_SECRET_KEY, load_settings
 
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
@@ -83,10 +87,37 @@ async def test_graphql_without_a_token_is_401_with_no_data(client: httpx2.AsyncC
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_graphiql_is_served_in_development(client: httpx2.AsyncClient) -> None:
+async def test_graphiql_is_served_in_development_from_the_app_itself(
+    client: httpx2.AsyncClient,
+) -> None:
+    # given the page a browser gets
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
-    assert "graphiql" in response.text.lower()
+    assert "Bearer" in response.text and "pmo token" in response.text
+    # then it loads nothing from elsewhere: every script and stylesheet is one of ours
+    assets = [a for a in re.findall(r'(?:src|href)="([^"]+)"', response.text)
+              if not a.startswith("data:")]
+    assert len(assets) == 8
+    assert all(a.startswith("graphiql/") for a in assets)
+    for asset in assets:
+        served = await client.get(f"/{asset}")
+        assert served.status_code == 200, asset
+        assert served.content
+    # and its CSP allows only the app's own scripts and connections, and no framing
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "unpkg" not in csp
+
+
+def test_the_vendored_graphiql_is_the_pinned_build() -> None:
+    pinned = GRAPHIQL_ASSETS / "PINNED"
+    rows = [line.split() for line in pinned.read_text().splitlines()
+            if line and not line.startswith("#")]
+    assert {row[1].rsplit("@", 1)[0] for row in rows} == {
+        "react", "react-dom", "graphiql", "@graphiql/plugin-explorer"}
+    for file, _package, _path, sri in rows:
+        digest = hashlib.sha384((GRAPHIQL_ASSETS / file).read_bytes()).digest()
+        assert f"sha384-{base64.b64encode(digest).decode()}" == sri, file
 
 
 async def test_console_redirects_to_its_login_page(client: httpx2.AsyncClient) -> None:
