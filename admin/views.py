@@ -9,6 +9,7 @@ from sqladmin import ModelView
 from starlette.requests import Request
 
 from admin.audit import console_actor
+from server.domain.knowledge import documents
 from server.domain.models import (
     ChecklistItemTemplate,
     Department,
@@ -85,11 +86,12 @@ class GovernanceTemplateAdmin(AuditedView, model=GovernanceTemplate):  # type: i
 class GateTemplateAdmin(AuditedView, model=GateTemplate):  # type: ignore[call-arg]
     category = "Governance"
     column_list = [GateTemplate.governance_template, GateTemplate.sequence, GateTemplate.name,
-                   GateTemplate.approver_role]
+                   GateTemplate.approver_role, GateTemplate.takes_baseline]
     column_default_sort = [(GateTemplate.governance_template_id, False),
                            (GateTemplate.sequence, False)]
     form_columns = [GateTemplate.governance_template, GateTemplate.sequence, GateTemplate.name,
-                    GateTemplate.description, GateTemplate.approver_role]
+                    GateTemplate.description, GateTemplate.approver_role,
+                    GateTemplate.takes_baseline]
 
 
 class ChecklistItemTemplateAdmin(AuditedView, model=ChecklistItemTemplate):  # type: ignore[call-arg]
@@ -103,9 +105,22 @@ class ChecklistItemTemplateAdmin(AuditedView, model=ChecklistItemTemplate):  # t
                     ChecklistItemTemplate.text, ChecklistItemTemplate.mandatory]
 
 
+def _unknown_placeholders(model: Any, _attribute: Any) -> str:
+    unknown = documents.unknown_in(model.body or "")
+    return ", ".join(f"{{{{{name}}}}}" for name in unknown) if unknown else "none"
+
+
 class DocumentTemplateAdmin(AuditedView, model=DocumentTemplate):  # type: ignore[call-arg]
     category = "Governance"
     column_list = [DocumentTemplate.name, DocumentTemplate.kind, DocumentTemplate.active]
+    # The placeholders a body may use (the API's documentPlaceholders), under the body field;
+    # the detail page names those in the body that no project can fill.
+    form_args = {"body": {"description": "Placeholders: " + ", ".join(
+        f"{{{{{name}}}}}" for name in documents.placeholder_names())}}
+    column_details_list = [DocumentTemplate.name, DocumentTemplate.kind, DocumentTemplate.active,
+                           DocumentTemplate.body, "unknown_placeholders"]
+    column_labels = {"unknown_placeholders": "Unknown placeholders"}
+    column_formatters_detail = {"unknown_placeholders": _unknown_placeholders}
 
 
 ALL_VIEWS: list[type[ModelView]] = [

@@ -14,10 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.app import create_app
 from server.domain.auth import service as auth_service
-from server.domain.enums import AuditSource, Role
+from server.domain.enums import AuditSource, DocumentKind, Role
 from server.domain.models import (
     AuditEvent,
     ChecklistItemTemplate,
+    DocumentTemplate,
     GateTemplate,
     GovernanceTemplate,
     ProjectType,
@@ -119,3 +120,43 @@ async def test_gates_and_checklists_of_a_governance_template_are_kept_in_the_con
     audits = [(a.action, a.entity_type, a.actor_id) for a in await rows(sessions, AuditEvent)]
     assert audits == [("create", "GateTemplate", admin_id),
                       ("create", "ChecklistItemTemplate", admin_id)]
+
+
+async def test_the_document_template_pages_show_the_placeholders(
+    console: tuple[httpx2.AsyncClient, int], sessions: Sessions,
+) -> None:
+    client, _ = console
+    async with sessions() as s, s.begin():
+        template = DocumentTemplate(name="Charter", kind=DocumentKind.CHARTER,
+                                    body="# {{project.name}}\n\nOwner: {{project.owner}}")
+        s.add(template)
+        await s.flush()
+        template_id = template.id
+    # the form lists what a body may use
+    form = await client.get(f"/admin/document-template/edit/{template_id}")
+    assert form.status_code == 200
+    assert "{{project.name}}" in form.text and "{{report.summary}}" in form.text
+    # the detail page names what this body uses that no project can fill
+    details = await client.get(f"/admin/document-template/details/{template_id}")
+    assert details.status_code == 200
+    assert "Unknown placeholders" in details.text
+    assert "{{project.owner}}" in details.text
+
+
+async def test_a_gate_template_can_be_marked_as_the_baseline_gate(
+    console: tuple[httpx2.AsyncClient, int], sessions: Sessions,
+) -> None:
+    client, _ = console
+    async with sessions() as s, s.begin():
+        template = GovernanceTemplate(name="Stage gates", methodology="Waterfall")
+        s.add(template)
+        await s.flush()
+        template_id = template.id
+    form = await client.get("/admin/gate-template/create")
+    assert 'name="takes_baseline"' in form.text
+    created = await client.post("/admin/gate-template/create", data={
+        "governance_template": str(template_id), "sequence": "1", "name": "Approve plan",
+        "approver_role": "pmo", "takes_baseline": "y"})
+    assert created.status_code in (302, 303), created.text
+    [gate] = await rows(sessions, GateTemplate)
+    assert gate.takes_baseline is True
