@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -31,6 +31,23 @@ class RowByIdLoader(DataLoader[int, M | None], Generic[M]):
             rows = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
         by_id = {row.id: row for row in rows}
         return [by_id.get(i) for i in ids]
+
+
+Check = Callable[[AsyncSession, Any], Awaitable[Any]]
+
+
+def state_allows(loaders: Loaders, name: str, sessions: async_sessionmaker[AsyncSession],
+                 refusal: Check) -> DataLoader[Any, bool]:
+    """Whether ``refusal(session, row)`` (a service's rule: why its state refuses an action,
+    or None) lets each row a request asks about through, in one session per batch rather
+    than one per row: the ``viewerCan*`` flags of a list."""
+    def build() -> DataLoader[Any, bool]:
+        async def load(rows: Sequence[Any]) -> list[bool]:
+            async with sessions() as session:
+                return [await refusal(session, row) is None for row in rows]
+        # Not cached: a state can change between two mutations of one request.
+        return DataLoader(load_fn=load, cache=False)
+    return loaders.keyed(("state_allows", name), build)  # type: ignore[no-any-return]
 
 
 class Loaders:

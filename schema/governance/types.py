@@ -11,6 +11,7 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.dataloaders import state_allows
 from schema.enums import ApproverRole, GateDecision, GateStatus
 from schema.listing import Children, plan
 from schema.pagination import After, Before, Connection, First, Last
@@ -87,8 +88,9 @@ class ProjectGate(relay.Node):
     async def viewer_can_submit(self, info: Info) -> bool:
         if not info.context.can("submit", await self._resource(info)):
             return False
-        async with info.context.sessions() as session:
-            return await governance_service.submit_refusal(session, self.row) is None
+        allows = state_allows(info.context.loaders, "gate.submit", info.context.sessions,
+                              governance_service.submit_refusal)
+        return await allows.load(self.row)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Whether decideGate would accept this gate from the viewer "
                                   "now: their rights and the gate's state (SUBMITTED, earlier "
@@ -96,8 +98,9 @@ class ProjectGate(relay.Node):
     async def viewer_can_decide(self, info: Info) -> bool:
         if not info.context.can("decide", await self._resource(info)):
             return False
-        async with info.context.sessions() as session:
-            return await governance_service.decide_refusal(session, self.row) is None
+        allows = state_allows(info.context.loaders, "gate.decide", info.context.sessions,
+                              governance_service.decide_refusal)
+        return await allows.load(self.row)  # type: ignore[no-any-return]
 
     @classmethod
     def from_row(cls, row: ProjectGateRow) -> ProjectGate:

@@ -12,6 +12,7 @@ from strawberry import relay
 
 from policies.resources import Resource
 from schema.context import Info
+from schema.dataloaders import state_allows
 from schema.enums import RiskResponse, RiskStatus, described
 from schema.listing import Reference, plan
 from server.domain import enums
@@ -149,8 +150,9 @@ class Risk(relay.Node):
         if not info.context.can("delete", await child_resource(
                 info, "risk", self.row.project_id, self.row.id)):
             return False
-        async with info.context.sessions() as session:
-            return await risk_service.delete_refusal(session, self.row.id) is None
+        allows = state_allows(info.context.loaders, "risk.delete", info.context.sessions,
+                              lambda session, row: risk_service.delete_refusal(session, row.id))
+        return await allows.load(self.row)  # type: ignore[no-any-return]
 
     @classmethod
     def from_row(cls, row: RiskRow) -> Risk:
