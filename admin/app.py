@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 
 from sqladmin import Admin
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -10,17 +12,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
 from admin.audit import ConsoleSession
-from admin.auth import ConsoleAuth
+from admin.auth import ConsoleAuth, csrf_token
 from admin.views import ALL_VIEWS
 from policies.enforcer import Authorizer
 from server.rate_limit import Budgets
+
+HERE = Path(__file__).parent
 
 
 def mount_admin(app: Starlette, *, engine: AsyncEngine,
                 sessions: async_sessionmaker[AsyncSession], authorizer: Callable[[], Authorizer],
                 secret_key: str, https_only: bool,
-                budgets: Callable[[], Budgets | None] = lambda: None) -> Admin:
-    """Mount the console at ``/admin`` behind the PMO login."""
+                budgets: Callable[[], Budgets | None] = lambda: None,
+                idle: timedelta = timedelta(minutes=30),
+                lifetime: timedelta = timedelta(hours=12)) -> Admin:
+    """Mount the console at ``/admin`` behind the PMO sign-in."""
+    auth = ConsoleAuth(secret_key, sessions, authorizer, https_only=https_only,
+                       budgets=budgets, idle=idle, lifetime=lifetime)
     console = Admin(
         app,
         engine=engine,
@@ -29,9 +37,14 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
                                          expire_on_commit=False),
         title="PMO console",
         base_url="/admin",
-        authentication_backend=ConsoleAuth(secret_key, sessions, authorizer,
-                                           https_only=https_only, budgets=budgets),
+        authentication_backend=auth,
+        # Our templates first (the page frame with the form token, the sign-in page), and our
+        # assets beside SQLAdmin's, all served locally.
+        templates_dir=str(HERE / "templates"),
+        static_files_kwargs={"directory": HERE / "static"},
     )
+    console.templates.env.globals["csrf_token"] = csrf_token
+    auth.templates = console.templates
     for view in ALL_VIEWS:
         console.add_view(view)
     return console

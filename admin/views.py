@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Any
 
 from sqladmin import ModelView
+from sqladmin.authentication import get_current_user_id
 from starlette.requests import Request
 
 from admin.audit import console_actor
@@ -29,7 +30,7 @@ class AuditedView(ModelView):
 
     async def on_model_change(self, data: dict[str, Any], model: Any, is_created: bool,
                               request: Request) -> None:
-        console_actor.set(request.session.get("user_id"))
+        console_actor.set(get_current_user_id(request))
         # The form gives enum fields as their string values; the row holds the enum member,
         # as the services set it (the audit serialises rows by their declared types).
         for key, value in data.items():
@@ -39,7 +40,7 @@ class AuditedView(ModelView):
                 data[key] = kind(value)
 
     async def on_model_delete(self, model: Any, request: Request) -> None:
-        console_actor.set(request.session.get("user_id"))
+        console_actor.set(get_current_user_id(request))
 
 
 class ProjectTypeAdmin(AuditedView, model=ProjectType):  # type: ignore[call-arg]

@@ -7,6 +7,7 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -146,5 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.is_production,
         budgets=lambda: app.state.budgets,
+        idle=timedelta(minutes=settings.console_idle_minutes),
+        lifetime=timedelta(hours=settings.console_session_hours),
     )
     return app

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # none by default: same-origin pages and non-browser clients only.
     cors_origins: list[str] = Field(default_factory=list)
     cost_per_minute: int = Field(default=1_000_000, ge=0)
+    # Console sessions (server-side, admin/auth.py): ended after this many idle minutes, and
+    # this many hours after sign-in whatever the activity.
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 30)
     # A status report's period may end at most this many days after today (UTC): a weekly
     # report written on Thursday for the week ending Sunday.
     status_report_grace_days: int = Field(default=7, ge=0, le=366)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 from server.domain.audit.models import AuditEvent, ProjectSnapshot
-from server.domain.auth.models import ApiToken, CasbinRule
+from server.domain.auth.models import ApiToken, CasbinRule, ConsoleSignIn
 from server.domain.collaboration.models import (
     Comment,
     Notification,
@@ -59,7 +59,7 @@ for _table in metadata.tables.values():
         _table.dialect_kwargs["sqlite_autoincrement"] = True
 
 __all__ = [
-    "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule",
+    "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule", "ConsoleSignIn",
     "ChangeRequest", "ChecklistItemTemplate", "Comment", "CostEntry", "Department", "Dependency",
     "DocumentTemplate", "GateTemplate", "GovernanceTemplate", "Issue", "Lesson", "Milestone",
     "Notification", "NotificationPreference", "OutboxEvent", "Person", "Portfolio", "Program",

@@ -20,6 +20,7 @@ from server.domain.auth.tokens import mint
 from server.domain.enums import Role
 from server.graphql_app import GRAPHIQL_ASSETS
 from server.settings import DEMO_SECRET_KEY, load_settings
+from tests.server.console import sign_in
 
 DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
 
@@ -143,9 +144,7 @@ async def test_console_login_admits_only_pmo_people_with_the_right_password(
         await auth_service.create_user(s, email="admin@example.com", full_name="Ada Admin",
                                        role=role, password="correct-horse")
     # when they log in
-    response = await client.post(
-        "/admin/login", data={"username": "Admin@Example.com", "password": password}
-    )
+    response = await sign_in(client, "Admin@Example.com", password)
     # then only a PMO person with the right password reaches the console
     follow = await client.get("/admin/")
     assert (follow.status_code == 200) is admitted

@@ -24,6 +24,7 @@ from server.domain.models import (
     ProjectType,
 )
 from server.settings import load_settings
+from tests.server.console import delete, post, sign_in
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -39,8 +40,7 @@ async def console(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx2
     async with app.router.lifespan_context(app):
         transport = httpx2.ASGITransport(app=app)
         async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            login = await c.post("/admin/login", data={"username": "ada@example.com",
-                                                       "password": "correct-horse"})
+            login = await sign_in(c, "ada@example.com", "correct-horse")
             assert login.status_code in (302, 303)
             yield c, admin_id  # type: ignore[misc]
 
@@ -55,7 +55,7 @@ async def test_create_edit_and_delete_in_the_console_are_audited(
 ) -> None:
     client, admin_id = console
     # when a project type is created in the console
-    created = await client.post("/admin/project-type/create", data={
+    created = await post(client, "/admin/project-type/create", {
         "code": "INFRA", "name": "Infrastructure", "active": "y"})
     assert created.status_code in (302, 303), created.text
     [row] = await rows(sessions, ProjectType)
@@ -66,7 +66,7 @@ async def test_create_edit_and_delete_in_the_console_are_audited(
     assert create.changes["code"] == {"before": None, "after": "INFRA"}
 
     # when it is renamed
-    edited = await client.post(f"/admin/project-type/edit/{row.id}", data={
+    edited = await post(client, f"/admin/project-type/edit/{row.id}", {
         "code": "INFRA", "name": "Infrastructure & cloud", "active": "y"})
     assert edited.status_code in (302, 303), edited.text
     # then the audit shows the one field that changed, before and after
@@ -76,13 +76,13 @@ async def test_create_edit_and_delete_in_the_console_are_audited(
                                        "after": "Infrastructure & cloud"}}
 
     # when it is deleted
-    deleted = await client.delete(f"/admin/project-type/delete?pks={row.id}")
+    deleted = await delete(client, f"/admin/project-type/delete?pks={row.id}")
     assert deleted.status_code == 200
     assert await rows(sessions, ProjectType) == []
     # then the audit keeps what it held
-    delete = (await rows(sessions, AuditEvent))[-1]
-    assert (delete.action, delete.entity_id, delete.actor_id) == ("delete", row.id, admin_id)
-    assert delete.changes["name"] == {"before": "Infrastructure & cloud", "after": None}
+    removal = (await rows(sessions, AuditEvent))[-1]
+    assert (removal.action, removal.entity_id, removal.actor_id) == ("delete", row.id, admin_id)
+    assert removal.changes["name"] == {"before": "Infrastructure & cloud", "after": None}
 
 
 async def test_gates_and_checklists_of_a_governance_template_are_kept_in_the_console(
@@ -97,12 +97,12 @@ async def test_gates_and_checklists_of_a_governance_template_are_kept_in_the_con
         template_id = template.id
 
     # when the PMO adds a gate to it, then a checklist item to the gate, in the console
-    gate = await client.post("/admin/gate-template/create", data={
+    gate = await post(client, "/admin/gate-template/create", {
         "governance_template": str(template_id), "sequence": "1", "name": "Kick-off",
         "approver_role": "pmo"})
     assert gate.status_code in (302, 303), gate.text
     [gate_row] = await rows(sessions, GateTemplate)
-    item = await client.post("/admin/checklist-item-template/create", data={
+    item = await post(client, "/admin/checklist-item-template/create", {
         "gate_template": str(gate_row.id), "sequence": "1", "text": "Charter signed",
         "mandatory": "y"})
     assert item.status_code in (302, 303), item.text
@@ -154,7 +154,7 @@ async def test_a_gate_template_can_be_marked_as_the_baseline_gate(
         template_id = template.id
     form = await client.get("/admin/gate-template/create")
     assert 'name="takes_baseline"' in form.text
-    created = await client.post("/admin/gate-template/create", data={
+    created = await post(client, "/admin/gate-template/create", {
         "governance_template": str(template_id), "sequence": "1", "name": "Approve plan",
         "approver_role": "pmo", "takes_baseline": "y"})
     assert created.status_code in (302, 303), created.text

@@ -18,6 +18,7 @@ from server.domain.auth.tokens import mint
 from server.domain.enums import Role
 from server.rate_limit import Budgets
 from server.settings import DEMO_SECRET_KEY
+from tests.server.console import sign_in
 from tests.server.test_production_surface import serve as client_for
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -116,8 +117,7 @@ async def test_a_console_login_flood_does_not_lock_the_api(
 
 
 async def login(client: httpx2.AsyncClient, email: str, password: str) -> bool:
-    response = await client.post("/admin/login", data={"username": email,
-                                                       "password": password})
+    response = await sign_in(client, email, password)
     return response.status_code in (302, 303)
 
 
@@ -128,8 +128,7 @@ async def test_console_logins_are_throttled_per_account(
     assert not await login(limited, "ada@example.com", "wrong again")
     # two failures for this account: even the right password waits now, told how long
     assert not await login(limited, "ada@example.com", "correct-horse")
-    throttled = await limited.post("/admin/login", data={"username": "ada@example.com",
-                                                         "password": "correct-horse"})
+    throttled = await sign_in(limited, "ada@example.com", "correct-horse")
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) >= 1
     assert "try again" in throttled.text

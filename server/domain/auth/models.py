@@ -1,4 +1,4 @@
-"""API tokens for service accounts and the role assignments Casbin reads."""
+"""API tokens for service accounts, console sign-ins and the role assignments Casbin reads."""
 
 from __future__ import annotations
 
@@ -20,6 +20,20 @@ class ApiToken(TimestampedTable, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ConsoleSignIn(TimestampedTable, table=True):
+    """One signed-in console session, kept server-side so that logging out or deactivating
+    the person ends it at once. The cookie holds a random token; only its hash is stored.
+    ``created_at`` bounds its whole life, ``last_seen_at`` its idle time."""
+
+    __tablename__ = "console_sign_in"
+
+    person_id: int = ForeignKey("person", ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    address: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=200)
 
 
 class CasbinRule(SQLModel, table=True):

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.domain.auth import roles
+from server.domain.auth.models import ConsoleSignIn
 from server.domain.auth.passwords import hash_password
 from server.domain.enums import Role
 from server.domain.organisation.models import Person
@@ -61,3 +62,9 @@ async def create_user(
     await session.flush()
     await roles.assign(session, person_id=person.id, role=role)  # type: ignore[arg-type]
     return person
+
+
+async def end_console_sign_ins(session: AsyncSession, person_id: int) -> None:
+    """End every console session of a person (deactivated, or no longer allowed in)."""
+    await session.exec(sa.delete(ConsoleSignIn).where(  # type: ignore[call-overload]
+        ConsoleSignIn.person_id == person_id))

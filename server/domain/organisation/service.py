@@ -19,6 +19,7 @@ from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.auth import roles
+from server.domain.auth import service as auth_service
 from server.domain.auth.models import CasbinRule
 from server.domain.common import flush, get_or_raise, validated
 from server.domain.enums import Role
@@ -225,6 +226,8 @@ async def update_person(session: AsyncSession, *, actor: Actor, person_id: int,
     before = audit.snapshot(person)
     for key, value in values.items():
         setattr(person, key, value)
+    if values.get("active") is False:
+        await auth_service.end_console_sign_ins(session, person_id)  # signed out at once
     return await _written(session, actor=actor, row=person, action="update", before=before,  # type: ignore[no-any-return]
                           label="person", on_unique=DomainError.one(
                               "input", "conflicting change", ErrorCode.INVALID))
@@ -248,6 +251,8 @@ async def assign_roles(session: AsyncSession, *, actor: Actor, person_id: int,
         CasbinRule.ptype == "g", CasbinRule.v0 == roles.subject(person_id)))
     for role in wanted:
         await roles.assign(session, person_id=person_id, role=role)
+    if Role.PMO in held and Role.PMO not in wanted:
+        await auth_service.end_console_sign_ins(session, person_id)  # the console is the PMO's
     await session.flush()
     await audit.record(session, actor=actor, action="assign_roles", entity_type="Person",
                        entity_id=person.id,  # type: ignore[arg-type]
