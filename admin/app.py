@@ -44,6 +44,9 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
         static_files_kwargs={"directory": HERE / "static"},
     )
     console.templates.env.globals["csrf_token"] = csrf_token
+    # What the views' writes need (admin/services.py), on the console's own app.
+    console.admin.state.pmo_sessions = sessions
+    console.admin.state.pmo_authorizer = authorizer
     auth.templates = console.templates
     for view in ALL_VIEWS:
         console.add_view(view)

@@ -107,13 +107,14 @@ class ConsoleAuth(AuthenticationBackend):
         self._lifetime = lifetime
         self.templates: Any = None  # the console's templates, set once the console exists
 
-    async def _allowed(self, session: AsyncSession, person: Person | None) -> bool:
+    async def _subject(self, session: AsyncSession, person: Person | None) -> Subject | None:
+        """The person as the enforcer knows them, if they may use the console now."""
         if person is None or not person.active or person.id is None:
-            return False
+            return None
         held = await roles.roles_of(session, person_id=person.id)
         subject = Subject(person.id, frozenset(r.value for r in held))
         action, resource = CONSOLE_RIGHT
-        return self._authorizer().can(subject, action, resource)
+        return subject if self._authorizer().can(subject, action, resource) else None
 
     async def _page(self, request: Request, template: str, status: int,
                     **context: Any) -> Response:
@@ -156,7 +157,7 @@ class ConsoleAuth(AuthenticationBackend):
                     await budgets.spend("address", address)
                     await budgets.spend("account", email)
                 return False
-            if not await self._allowed(session, person):
+            if await self._subject(session, person) is None:
                 return await self._page(request, "sqladmin/login.html", 403, refusal=NOT_PMO)
             token = secrets.token_urlsafe(32)
             now = utcnow()
@@ -191,9 +192,9 @@ class ConsoleAuth(AuthenticationBackend):
             sign_in = (await session.exec(sa.select(ConsoleSignIn).where(  # type: ignore[call-overload]
                 ConsoleSignIn.token_hash == _hash(token)))).scalars().first()
             person = None if sign_in is None else await session.get(Person, sign_in.person_id)
-            if (sign_in is None or now - sign_in.created_at > self._lifetime
-                    or now - sign_in.last_seen_at > self._idle
-                    or not await self._allowed(session, person)):
+            subject = await self._subject(session, person)
+            if (sign_in is None or subject is None or now - sign_in.created_at > self._lifetime
+                    or now - sign_in.last_seen_at > self._idle):
                 if sign_in is not None:
                     await session.delete(sign_in)
                 request.session.clear()
@@ -201,6 +202,7 @@ class ConsoleAuth(AuthenticationBackend):
             if now - sign_in.last_seen_at > LAST_SEEN_EVERY:
                 sign_in.last_seen_at = now
             request.state.console_person_id = sign_in.person_id
+            request.state.console_subject = subject
         return True
 
     async def get_user_id(self, request: Request) -> Any:

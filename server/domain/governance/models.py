@@ -62,7 +62,7 @@ class GateTemplate(VersionedTable, table=True):
     )
 
     def __str__(self) -> str:  # how the console names it in pickers
-        return f"{self.name} (gate {self.sequence} of template #{self.governance_template_id})"
+        return f"Gate {self.sequence}: {self.name}"
 
 
 class ChecklistItemTemplate(TimestampedTable, table=True):

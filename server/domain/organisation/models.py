@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, Relationship
 
 from server.domain.base import ForeignKey, Money, TimestampedTable, check
 
@@ -17,6 +17,14 @@ class Department(TimestampedTable, table=True):
     code: str = Field(max_length=32, unique=True, index=True)
     name: str = Field(max_length=200, index=True)
     parent_id: int | None = ForeignKey("department", nullable=True)
+    # For the console's picker only: never loaded implicitly (lazy="raise").
+    # (Annotated as Department, though it may be None: SQLModel reads the annotation as the
+    # relationship's target and cannot read "Department | None" under postponed annotations.)
+    parent: Department = Relationship(sa_relationship_kwargs={
+        "remote_side": "Department.id", "lazy": "raise"})
+
+    def __str__(self) -> str:  # how the console names it in pickers
+        return f"{self.code} {self.name}"
 
 
 class Person(TimestampedTable, table=True):
