@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from server.app import create_app
 from server.domain.auth import service as auth_service
-from server.domain.enums import AuditSource, DocumentKind, EvmMetric, Role
+from server.domain.enums import AuditSource, EvmMetric, Role
 from server.domain.models import (
     AuditEvent,
     Department,
@@ -208,9 +208,8 @@ async def test_forms_hold_no_system_fields_and_lists_speak_words(
 @pytest.fixture
 async def world_ids(sessions: Sessions, console: httpx2.AsyncClient) -> dict[str, int]:
     async with sessions() as s:
-        ada = (await s.exec(sa.text("SELECT id FROM person WHERE email = 'ada@example.com'"))).scalar_one()  # type: ignore[call-overload]
+        ada = (await s.exec(sa.text(  # type: ignore[call-overload]
+            "SELECT id FROM person WHERE email = 'ada@example.com'"))).scalar_one()
     [portfolio] = await add(sessions, Portfolio(code="PF", name="Growth", owner_id=ada))
     return {"ada": ada, "portfolio": portfolio}
 
-
-__all__ = ["DocumentKind"]
