@@ -46,14 +46,20 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
-def place_errors(error: DomainError) -> str:
-    """Put each error next to its field on the form being shown; what is left (and a summary
-    when anything was placed) becomes the message above it."""
+def _sentence(message: str) -> str:
+    text = message[:1].upper() + message[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def place_errors(error: DomainError, aliases: dict[str, str] | None = None) -> str:
+    """Put each error next to its field on the form being shown (``aliases``: the form's name
+    for a service field); what is left, and a summary, becomes the message above it."""
     form = _form.get()
     left = []
     placed = 0
     for item in error.errors:
         name = _snake(item.field[-1]) if item.field else ""
+        name = (aliases or {}).get(name, name)
         target = None
         if form is not None:
             for candidate in (name, name.removesuffix("_id")):
@@ -61,9 +67,9 @@ def place_errors(error: DomainError) -> str:
                     target = form._fields[candidate]  # noqa: SLF001
                     break
         if target is None:
-            left.append(item.message[:1].upper() + item.message[1:])
+            left.append(_sentence(item.message))
         else:
-            target.errors = [*target.errors, item.message[:1].upper() + item.message[1:]]
+            target.errors = [*target.errors, _sentence(item.message)]
             placed += 1
     if placed and not left:
         return "Nothing was saved: correct the fields marked below."
@@ -77,14 +83,15 @@ def console_actor(request: Request) -> Actor:
     return Actor(subject, request.app.state.pmo_authorizer(), AuditSource.ADMIN)
 
 
-async def run(request: Request, work: Callable[[AsyncSession, Actor], Awaitable[Any]]) -> Any:
+async def run(request: Request, work: Callable[[AsyncSession, Actor], Awaitable[Any]],
+              aliases: dict[str, str] | None = None) -> Any:
     """``work`` in one transaction as the console's person; errors as the page shows them."""
     actor = console_actor(request)
     try:
         async with request.app.state.pmo_sessions() as session, session.begin():
             return await work(session, actor)
     except DomainError as error:
-        raise ConsoleError(place_errors(error)) from None
+        raise ConsoleError(place_errors(error, aliases)) from None
     except Forbidden as refused:
         raise ConsoleError(f"Not allowed: {refused}.") from None
 
@@ -99,13 +106,16 @@ def humanised(model: Any, **overrides: str) -> dict[str, str]:
 
 
 class ServiceView(ModelView):
-    """A console list whose writes go through ``server.domain.governance.reference``."""
+    """A console list whose writes go through a domain service (by default
+    ``server.domain.governance.reference``)."""
 
     form_base_class = ConsoleForm
     form_excluded_columns = list(SYSTEM_FIELDS)
     can_import = False
     relations: ClassVar[dict[str, str]] = {}
     """Form fields that pick a row, and the service field that takes its id."""
+    error_fields: ClassVar[dict[str, str]] = {}
+    """Service fields whose errors belong under a form field of another name."""
 
     def service_data(self, data: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -120,15 +130,25 @@ class ServiceView(ModelView):
                 out[key] = value
         return out
 
+    # The service calls, overridden by views of other services (admin/organisation.py).
+    async def create(self, session: AsyncSession, actor: Actor, data: dict[str, Any]) -> Any:
+        return await reference.create(session, actor=actor, model=self.model, data=data)
+
+    async def update(self, session: AsyncSession, actor: Actor, row_id: int,
+                     data: dict[str, Any]) -> Any:
+        return await reference.update(session, actor=actor, model=self.model, row_id=row_id,
+                                      data=data)
+
+    async def remove(self, session: AsyncSession, actor: Actor, row_id: int) -> None:
+        await reference.delete(session, actor=actor, model=self.model, row_id=row_id)
+
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
-        return await run(request, lambda session, actor: reference.create(
-            session, actor=actor, model=self.model, data=self.service_data(data)))
+        return await run(request, lambda session, actor: self.create(
+            session, actor, self.service_data(data)), self.error_fields)
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
-        return await run(request, lambda session, actor: reference.update(
-            session, actor=actor, model=self.model, row_id=int(pk),
-            data=self.service_data(data)))
+        return await run(request, lambda session, actor: self.update(
+            session, actor, int(pk), self.service_data(data)), self.error_fields)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        await run(request, lambda session, actor: reference.delete(
-            session, actor=actor, model=self.model, row_id=int(pk)))
+        await run(request, lambda session, actor: self.remove(session, actor, int(pk)))

@@ -14,6 +14,7 @@ from typing import Any
 from sqladmin import ModelView
 from wtforms import SelectField, TextAreaField
 
+from admin.organisation import VIEWS as organisation_views
 from admin.services import ServiceView, humanised
 from server.domain.enums import ApproverRole, DocumentKind, EvmMetric
 from server.domain.knowledge import documents
@@ -182,6 +183,6 @@ DocumentTemplateAdmin.column_labels["unknown_placeholders"] = "Unknown placehold
 
 ALL_VIEWS: list[type[ModelView]] = [
     ProjectTypeAdmin, RiskCategoryAdmin, RagThresholdAdmin, SettingAdmin, DepartmentAdmin,
-    StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
+    *organisation_views, StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
     ChecklistItemTemplateAdmin, DocumentTemplateAdmin,
 ]

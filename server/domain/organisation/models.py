@@ -42,6 +42,8 @@ class Person(TimestampedTable, table=True):
     active: bool = Field(default=True, index=True)
     # For console login only; API callers use tokens.
     password_hash: str | None = Field(default=None, max_length=255)
+    # For the console's picker only (lazy="raise"); may be None (see Department.parent).
+    department: Department = Relationship(sa_relationship_kwargs={"lazy": "raise"})
 
     __table_args__ = (
         check("cost_rate IS NULL OR cost_rate >= 0", "cost_rate_non_negative"),
@@ -51,6 +53,9 @@ class Person(TimestampedTable, table=True):
         ),
         check("email = lower(email)", "email_lowercase"),
     )
+
+    def __str__(self) -> str:  # how the console names them in pickers
+        return f"{self.full_name} <{self.email}>"
 
 
 class StrategicObjective(TimestampedTable, table=True):

@@ -21,7 +21,9 @@ from server.domain.audit import service as audit
 from server.domain.auth import roles
 from server.domain.auth import service as auth_service
 from server.domain.auth.models import CasbinRule
+from server.domain.auth.passwords import hash_password
 from server.domain.common import flush, get_or_raise, validated
+from server.domain.cpu import off_loop
 from server.domain.enums import Role
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.organisation.models import Department, Person
@@ -259,3 +261,23 @@ async def assign_roles(session: AsyncSession, *, actor: Actor, person_id: int,
                        changes={"roles": {"before": [r.value for r in held],
                                           "after": [r.value for r in wanted]}})
     return wanted
+
+
+MIN_PASSWORD = 12
+
+
+async def set_password(session: AsyncSession, *, actor: Actor, person_id: int,
+                       password: str) -> None:
+    """Give a person a new console password (PMO only; audited without the password)."""
+    person = await get_or_raise(session, Person, person_id, "person")
+    actor.require("update", Resource("person", id=person_id))
+    if len(password) < MIN_PASSWORD:
+        raise DomainError.one("password", f"at least {MIN_PASSWORD} characters",
+                              ErrorCode.INVALID)
+    if len(password) > 256:
+        raise DomainError.one("password", "at most 256 characters", ErrorCode.TOO_LONG)
+    person.password_hash = await off_loop(hash_password, password)
+    await flush(session, "person")
+    await audit.record(session, actor=actor, action="set_password", entity_type="Person",
+                       entity_id=person_id, changes={"password": {"before": None,
+                                                                  "after": "(set)"}})
