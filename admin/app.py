@@ -22,7 +22,7 @@ HERE = Path(__file__).parent
 
 def mount_admin(app: Starlette, *, engine: AsyncEngine,
                 sessions: async_sessionmaker[AsyncSession], authorizer: Callable[[], Authorizer],
-                secret_key: str, https_only: bool,
+                secret_key: str, https_only: bool, production: bool = False,
                 budgets: Callable[[], Budgets | None] = lambda: None,
                 idle: timedelta = timedelta(minutes=30),
                 lifetime: timedelta = timedelta(hours=12)) -> Admin:
@@ -47,6 +47,7 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
     # What the views' writes need (admin/services.py), on the console's own app.
     console.admin.state.pmo_sessions = sessions
     console.admin.state.pmo_authorizer = authorizer
+    console.admin.state.pmo_production = production  # webhooks: public HTTPS URLs only
     auth.templates = console.templates
     for view in ALL_VIEWS:
         console.add_view(view)

@@ -14,6 +14,7 @@ from typing import Any
 from sqladmin import ModelView
 from wtforms import SelectField, TextAreaField
 
+from admin.access import VIEWS as access_views
 from admin.organisation import VIEWS as organisation_views
 from admin.services import ServiceView, humanised
 from server.domain.enums import ApproverRole, DocumentKind, EvmMetric
@@ -184,5 +185,5 @@ DocumentTemplateAdmin.column_labels["unknown_placeholders"] = "Unknown placehold
 ALL_VIEWS: list[type[ModelView]] = [
     ProjectTypeAdmin, RiskCategoryAdmin, RagThresholdAdmin, SettingAdmin, DepartmentAdmin,
     *organisation_views, StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
-    ChecklistItemTemplateAdmin, DocumentTemplateAdmin,
+    ChecklistItemTemplateAdmin, DocumentTemplateAdmin, *access_views,
 ]

@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         authorizer=lambda: app.state.authorizer,
         secret_key=settings.secret_key.get_secret_value(),
         https_only=settings.is_production,
+        production=settings.is_production,
         budgets=lambda: app.state.budgets,
         idle=timedelta(minutes=settings.console_idle_minutes),
         lifetime=timedelta(hours=settings.console_session_hours),

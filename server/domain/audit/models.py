@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from sqlmodel import Field
+from sqlmodel import Field, Relationship
 
 from server.domain.base import (
     EnumField,
@@ -22,6 +22,9 @@ from server.domain.base import (
     utcnow,
 )
 from server.domain.enums import AuditSource, ProjectStatus, Rag
+
+if TYPE_CHECKING:
+    from server.domain.organisation.models import Person
 
 
 class AuditEvent(TimestampedTable, table=True):
@@ -37,6 +40,8 @@ class AuditEvent(TimestampedTable, table=True):
     entity_id: int = Field()
     # {"field": {"before": ..., "after": ...}, ...}
     changes: dict[str, Any] = JSONField(default_factory=dict)
+    # For the console's audit list only (lazy="raise"); None for the command line.
+    actor: Person = Relationship(sa_relationship_kwargs={"lazy": "raise"})
 
     __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)
 

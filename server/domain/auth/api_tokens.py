@@ -6,10 +6,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from policies.resources import Resource
+from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.auth import service as auth_service
 from server.domain.auth.models import ApiToken
@@ -69,10 +72,13 @@ async def get_by_name(session: AsyncSession, *, name: str) -> ApiToken | None:
 
 
 async def create(
-    session: AsyncSession, *, name: str, owner_email: str, expires_at: datetime | None
+    session: AsyncSession, *, name: str, owner_email: str, expires_at: datetime | None,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for a person; returns the row and the plain token (shown once). Audited
-    as a command-line change (only the CLI creates and revokes tokens). No commit."""
+    as the ``actor``'s change (the console), else as a command-line one. No commit."""
+    if actor is not None:
+        actor.require("create", Resource("api_token"))
     label = name.strip()
     if not label:
         raise ApiTokenError("token name must not be empty", ApiTokenErrorCode.INVALID_NAME)
@@ -113,12 +119,25 @@ async def create(
     )
     session.add(api_token)
     await session.flush()
-    await audit.record_cli(session, action="create", row=api_token)
+    await _audited(session, actor, "create", api_token, {})
     return api_token, plain
 
 
-async def revoke(session: AsyncSession, *, name: str) -> ApiToken:
-    """Revoke a token by name, for good; audited as a command-line change. Does not commit."""
+async def _audited(session: AsyncSession, actor: Actor | None, action: str, row: ApiToken,
+                   before: dict[str, Any]) -> None:
+    if actor is None:
+        await audit.record_cli(session, action=action, row=row, before=before or None)
+    else:
+        # The same entity name as the command line's events, so one filter finds both.
+        await audit.record(session, actor=actor, action=action, entity_type="api_token",
+                           entity_id=row.id, changes=audit.diff(before, audit.snapshot(row)))  # type: ignore[arg-type]
+
+
+async def revoke(session: AsyncSession, *, name: str, actor: Actor | None = None) -> ApiToken:
+    """Revoke a token by name, for good; audited as the ``actor``'s change (the console), else
+    as a command-line one. Does not commit."""
+    if actor is not None:
+        actor.require("update", Resource("api_token"))
     api_token = await get_by_name(session, name=name)
     if api_token is None:
         raise ApiTokenError(f"no API token named {name.strip()!r}", ApiTokenErrorCode.NOT_FOUND)
@@ -132,7 +151,7 @@ async def revoke(session: AsyncSession, *, name: str) -> ApiToken:
     api_token.revoked_at = utcnow()
     session.add(api_token)
     await session.flush()
-    await audit.record_cli(session, action="revoke", row=api_token, before=before)
+    await _audited(session, actor, "revoke", api_token, before)
     return api_token
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 from server.domain.base import ForeignKey, TimestampedTable, UTCDateTime
+
+if TYPE_CHECKING:
+    from server.domain.organisation.models import Person
 
 
 class ApiToken(TimestampedTable, table=True):
@@ -20,6 +24,8 @@ class ApiToken(TimestampedTable, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # For the console's list only: never loaded implicitly (lazy="raise").
+    owner: Person = Relationship(sa_relationship_kwargs={"lazy": "raise"})
 
 
 class ConsoleSignIn(TimestampedTable, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Field
+from sqlmodel import Field, Relationship
 
 from server.domain.base import (
     EnumField,
@@ -25,6 +25,9 @@ class Webhook(TimestampedTable, table=True):
     event_types: list[str] = JSONField(default_factory=list)
     secret: str = Field(max_length=255)
     active: bool = Field(default=True, index=True)
+
+    def __str__(self) -> str:  # how the console names it
+        return self.url
 
 
 class OutboxEvent(TimestampedTable, table=True):
@@ -49,5 +52,8 @@ class WebhookDelivery(TimestampedTable, table=True):
     status: DeliveryStatus = EnumField(DeliveryStatus, index=True, default=DeliveryStatus.PENDING)
     last_status_code: int | None = Field(default=None)
     last_error: str | None = Field(default=None)
+
+    # For the console's delivery log only (lazy="raise").
+    webhook: Webhook = Relationship(sa_relationship_kwargs={"lazy": "raise"})
 
     __table_args__ = (check("attempts >= 0", "attempts_non_negative"),)

@@ -19,10 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.base import utcnow
 from server.domain.common import flush, get_or_raise
+from server.domain.enums import DeliveryStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import ALL_EVENTS
-from server.domain.integration.models import Webhook
+from server.domain.integration.models import Webhook, WebhookDelivery
 
 # The event types the services stage (grep ``DomainEvent(`` in server/domain); a test keeps
 # this list in step with the code.
@@ -206,3 +208,19 @@ async def delete(session: AsyncSession, *, actor: Actor, webhook_id: int) -> Web
     await session.delete(webhook)
     await flush(session, "webhook")
     return webhook
+
+
+async def retry_delivery(session: AsyncSession, *, actor: Actor, delivery_id: int) -> None:
+    """Send a DEAD delivery again: back to PENDING, due now, its attempts counted afresh."""
+    actor.require("update", Resource("webhook"))
+    delivery = await get_or_raise(session, WebhookDelivery, delivery_id, "delivery")
+    if delivery.status != DeliveryStatus.DEAD:
+        raise DomainError.one("id", f"only a DEAD delivery is retried; this one is "
+                              f"{delivery.status.value}", ErrorCode.INVALID_TRANSITION)
+    before = audit.snapshot(delivery)
+    delivery.status, delivery.attempts, delivery.next_attempt_at = (
+        DeliveryStatus.PENDING, 0, utcnow())
+    await flush(session, "delivery")
+    await audit.record(session, actor=actor, action="retry", entity_type="WebhookDelivery",
+                       entity_id=delivery_id, changes=audit.diff(before,
+                                                                 audit.snapshot(delivery)))
