@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from admin.audit import ConsoleSession
 from admin.auth import ConsoleAuth, csrf_token
-from admin.views import ALL_VIEWS
+from admin.views import ALL_PAGES, ALL_VIEWS
 from policies.enforcer import Authorizer
 from server.rate_limit import Budgets
 
@@ -49,6 +49,6 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
     console.admin.state.pmo_authorizer = authorizer
     console.admin.state.pmo_production = production  # webhooks: public HTTPS URLs only
     auth.templates = console.templates
-    for view in ALL_VIEWS:
+    for view in [*ALL_VIEWS, *ALL_PAGES]:
         console.add_view(view)
     return console

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,13 +26,12 @@ from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.common import flush, get_or_raise, validated
 from server.domain.enums import ApproverRole, DocumentKind, EvmMetric
-from server.domain.errors import DomainError, ErrorCode, FieldError
+from server.domain.errors import DomainError, ErrorCode, FieldError, from_validation_error
 from server.domain.governance.models import (
     ChecklistItemTemplate,
     DocumentTemplate,
     GateTemplate,
     GovernanceTemplate,
-    ProjectGate,
     ProjectType,
     RagThreshold,
     RiskCategory,
@@ -246,8 +245,8 @@ KINDS: dict[type[SQLModel], Kind] = {k.model: k for k in (
          uses=_used_by((ProjectObjective.objective_id, "project alignment"))),
     Kind(GovernanceTemplate, "governance template", _Template, [("name",)],
          uses=_used_by((Project.governance_template_id, "project"))),
-    Kind(GateTemplate, "gate", _Gate, [("governance_template_id", "sequence")], check=_gate,
-         uses=_used_by((ProjectGate.gate_template_id, "project gate"))),
+    # A gate copied to projects may still go: their copies are their own (ProjectGate).
+    Kind(GateTemplate, "gate", _Gate, [("governance_template_id", "sequence")], check=_gate),
     Kind(ChecklistItemTemplate, "checklist item", _Item, [("gate_template_id", "sequence")],
          check=_item),
     Kind(DocumentTemplate, "document template", _Document, [("name",)], check=_document),
@@ -342,3 +341,118 @@ async def delete(session: AsyncSession, *, actor: Actor, model: type[SQLModel],
     await flush(session, kind.label)
     await audit.record(session, actor=actor, action="delete", entity_type=type(row).__name__,
                        entity_id=row_id, changes=audit.diff(before, {}))
+
+
+# --- a template's gates and checklists, edited as one ------------------------------------
+
+class _ItemIn(SQLModel):
+    id: int | None = None
+    text: str = Field(min_length=1, max_length=2000)
+    mandatory: bool = True
+
+
+class _GateIn(SQLModel):
+    id: int | None = None
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    approver_role: ApproverRole = ApproverRole.EXECUTIVE
+    takes_baseline: bool = False
+    items: list[_ItemIn] = []
+
+
+class _Structure(SQLModel):
+    gates: list[_GateIn] = Field(max_length=30)
+
+
+def _outline(gates: Sequence[GateTemplate],
+             items: dict[int, list[ChecklistItemTemplate]]) -> list[dict[str, Any]]:
+    """The gates and items as the audit keeps them (plain values, in order)."""
+    return [{"id": g.id, "name": g.name, "description": g.description,
+             "approverRole": g.approver_role.value, "takesBaseline": g.takes_baseline,
+             "items": [{"id": i.id, "text": i.text, "mandatory": i.mandatory}
+                       for i in items.get(g.id, [])]}  # type: ignore[arg-type]
+            for g in gates]
+
+
+async def gates_of(session: AsyncSession, template_id: int,
+                   ) -> tuple[list[GateTemplate], dict[int, list[ChecklistItemTemplate]]]:
+    """A template's gates in order and each gate's items in order."""
+    gates = list((await session.exec(sa.select(GateTemplate).where(  # type: ignore[call-overload]
+        GateTemplate.governance_template_id == template_id).order_by(
+            GateTemplate.sequence))).scalars().all())
+    items: dict[int, list[ChecklistItemTemplate]] = {g.id: [] for g in gates}  # type: ignore[misc]
+    if gates:
+        rows = (await session.exec(sa.select(ChecklistItemTemplate).where(  # type: ignore[call-overload]
+            ChecklistItemTemplate.gate_template_id.in_(list(items))).order_by(  # type: ignore[attr-defined]
+                ChecklistItemTemplate.sequence, ChecklistItemTemplate.id))).scalars().all()
+        for row in rows:
+            items[row.gate_template_id].append(row)
+    return gates, items
+
+
+async def save_gates(session: AsyncSession, *, actor: Actor, template_id: int,
+                     gates: list[dict[str, Any]]) -> list[GateTemplate]:
+    """Make the template's gates and checklist items exactly ``gates`` (in order: a gate's
+    position is its sequence, an item's likewise). Rows named by ``id`` are updated, rows
+    without one added, rows left out removed; projects keep the copies they already have.
+    One audit event on the template holds the outline before and after."""
+    actor.require(*RIGHT)
+    template = await get_or_raise(session, GovernanceTemplate, template_id, "governance template")
+    try:
+        wanted = _Structure.model_validate({"gates": gates}).gates
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    if sum(g.takes_baseline for g in wanted) > 1:
+        raise DomainError.one("gates", "only one gate may take the baseline",
+                              ErrorCode.DUPLICATE)
+    current, current_items = await gates_of(session, template_id)
+    before = _outline(current, current_items)
+    by_id = {g.id: g for g in current}
+    items_by_id = {i.id: i for rows in current_items.values() for i in rows}
+    foreign = [g.id for g in wanted if g.id is not None and g.id not in by_id] + [
+        i.id for g in wanted for i in g.items if i.id is not None and i.id not in items_by_id]
+    if foreign:
+        raise DomainError.one("gates", f"not part of this template: {foreign}",
+                              ErrorCode.NOT_FOUND)
+    kept_gates = {g.id for g in wanted if g.id is not None}
+    kept_items = {i.id for g in wanted for i in g.items if i.id is not None}
+    for row in [i for i in items_by_id.values() if i.id not in kept_items]:
+        await session.delete(row)
+    # Out of the way of the (template, sequence) and (gate, sequence) unique keys first.
+    for offset, row in enumerate([*by_id.values(),
+                                  *(i for i in items_by_id.values() if i.id in kept_items)],
+                                 start=1):
+        row.sequence = 1000 + offset
+    await session.flush()
+    saved = []
+    for position, gate_in in enumerate(wanted, start=1):
+        gate = by_id.get(gate_in.id) if gate_in.id is not None else None  # type: ignore[arg-type]
+        if gate is None:
+            gate = GateTemplate(governance_template_id=template_id, sequence=position,
+                                name=gate_in.name)
+        gate.sequence, gate.name, gate.description = position, gate_in.name, gate_in.description
+        gate.approver_role, gate.takes_baseline = gate_in.approver_role, gate_in.takes_baseline
+        session.add(gate)
+        await session.flush()
+        for number, item_in in enumerate(gate_in.items, start=1):
+            item = items_by_id.get(item_in.id) if item_in.id is not None else None  # type: ignore[arg-type]
+            if item is None:
+                item = ChecklistItemTemplate(gate_template_id=gate.id, sequence=number,  # type: ignore[arg-type]
+                                             text=item_in.text)
+            item.gate_template_id, item.sequence = gate.id, number  # type: ignore[assignment]
+            item.text, item.mandatory = item_in.text, item_in.mandatory
+            session.add(item)
+        saved.append(gate)
+    await session.flush()
+    # Removed gates last: an item moved out of one has a new gate by now (the database
+    # would delete an old gate's items with it).
+    for row in [g for g in current if g.id not in kept_gates]:
+        await session.delete(row)
+    await flush(session, "governance template")
+    after_gates, after_items = await gates_of(session, template_id)
+    after = _outline(after_gates, after_items)
+    if after != before:
+        await audit.record(session, actor=actor, action="edit_gates",
+                           entity_type="GovernanceTemplate", entity_id=template.id,  # type: ignore[arg-type]
+                           changes={"gates": {"before": before, "after": after}})
+    return saved
