@@ -3,7 +3,8 @@
 - The API (GraphQL, CSV exports, health): ``nosniff``, no referrer, never framed, a CSP that
   allows nothing (a JSON answer loads nothing), and ``Cache-Control: no-store`` on GraphQL and
   exports, which carry a caller's data.
-- The console (``/admin``): a strict CSP for its own local assets; the one inline script
+- The console (``/admin``): referrers only to itself (its POSTs are checked for their origin),
+  a strict CSP for its own local assets; the one inline script
   SQLAdmin renders (the flash-message toasts) is allowed by its hash, computed from the
   installed template so an upgrade cannot silently break it. Pages are ``no-store``; its
   static files may be cached.
@@ -49,6 +50,10 @@ def _common() -> dict[str, object]:
 @cache
 def _headers(kind: str, https: bool) -> list[tuple[bytes, bytes]]:
     options = _common()
+    if kind in ("console", "static"):
+        # The console's forms are checked for their Origin (admin/auth.py): with no-referrer
+        # a browser sends "Origin: null" on a form POST. same-origin keeps both to ourselves.
+        options["referrer"] = secure.ReferrerPolicy().same_origin()
     if kind == "console":
         scripts = ["'self'", *filter(None, [_flash_script_hash()])]
         options["csp"] = (secure.ContentSecurityPolicy().default_src("'self'")

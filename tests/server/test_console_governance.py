@@ -28,7 +28,8 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def setup(db_url: str, sessions: Sessions) -> AsyncIterator[tuple[httpx2.AsyncClient, dict[str, int]]]:
+async def setup(db_url: str,
+                sessions: Sessions) -> AsyncIterator[tuple[httpx2.AsyncClient, dict[str, int]]]:
     async with sessions() as s, s.begin():
         ada = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
                                              role=Role.PMO, password="correct-horse")

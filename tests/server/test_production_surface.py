@@ -165,6 +165,8 @@ async def test_the_console_has_a_strict_csp_and_cannot_be_framed(
     assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["cache-control"] == "no-store"
+    # a browser sends "Origin: null" under no-referrer, and the console checks the origin
+    assert page.headers["referrer-policy"] == "same-origin"
 
 
 async def test_hsts_over_https(db_url: str) -> None:

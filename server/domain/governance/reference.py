@@ -117,6 +117,12 @@ class _Document(SQLModel):
     body: str = Field(default="", max_length=100_000)
     active: bool = True
 
+    @field_validator("body")
+    @classmethod
+    def _lines(cls, value: str) -> str:
+        # Browsers send a textarea's line breaks as CRLF: kept as the line breaks they are.
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
 
 # --- what else each kind must satisfy ---------------------------------------------------
 
