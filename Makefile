@@ -82,7 +82,7 @@ bench-seed: install
 # floor, project detail, the BI page at scale 100 and writes (bench/load.py; about 8 minutes).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); installs wrk and, outside the
 # repository, PostGraphile. BENCH_ARGS passes options, e.g. BENCH_ARGS='--rev HEAD'.
-.PHONY: bench bench-ci
+.PHONY: bench bench-ci bench-console
 BENCH_ARGS ?=
 
 bench: install
@@ -93,6 +93,12 @@ bench: install
 bench-ci: install
 	$(BIN)/python bench/load.py --duration 3 --warmup 2 --rounds 1 --bi-scale 10 \
 		--postgraphile auto $(BENCH_ARGS)
+	$(BIN)/python bench/console_dashboard.py --requests 10
+
+# The console's home page (the PMO dashboard) at seed scale 10: SQLite, and PostgreSQL when
+# PMO_BENCH_POSTGRES_URL names a server.
+bench-console: install
+	$(BIN)/python bench/console_dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

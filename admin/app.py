@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from sqladmin import Admin
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
 from admin.audit import ConsoleSession
 from admin.auth import ConsoleAuth, csrf_token
+from admin.dashboard import PmoAdmin
 from admin.views import ALL_PAGES, ALL_VIEWS
 from policies.enforcer import Authorizer
 from server.rate_limit import Budgets
@@ -25,11 +25,11 @@ def mount_admin(app: Starlette, *, engine: AsyncEngine,
                 secret_key: str, https_only: bool, production: bool = False,
                 budgets: Callable[[], Budgets | None] = lambda: None,
                 idle: timedelta = timedelta(minutes=30),
-                lifetime: timedelta = timedelta(hours=12)) -> Admin:
+                lifetime: timedelta = timedelta(hours=12)) -> PmoAdmin:
     """Mount the console at ``/admin`` behind the PMO sign-in."""
     auth = ConsoleAuth(secret_key, sessions, authorizer, https_only=https_only,
                        budgets=budgets, idle=idle, lifetime=lifetime)
-    console = Admin(
+    console = PmoAdmin(
         app,
         engine=engine,
         # The console's own sessions: every change they flush is audited (admin/audit.py).

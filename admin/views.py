@@ -15,6 +15,7 @@ from sqladmin import ModelView
 from wtforms import SelectField, TextAreaField
 
 from admin.access import VIEWS as access_views
+from admin.dashboard import DashboardList
 from admin.governance import GovernanceEditor
 from admin.organisation import VIEWS as organisation_views
 from admin.services import ServiceView, humanised
@@ -188,4 +189,4 @@ ALL_VIEWS: list[type[ModelView]] = [
     *organisation_views, StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
     ChecklistItemTemplateAdmin, DocumentTemplateAdmin, *access_views,
 ]
-ALL_PAGES = [GovernanceEditor]
+ALL_PAGES = [GovernanceEditor, DashboardList]

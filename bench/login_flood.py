@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import secrets
 import socket
 import statistics
@@ -83,10 +84,14 @@ async def latencies(url: str, token: str, seconds: float) -> list[float]:
 
 async def flood(url: str, stop: asyncio.Event, counter: list[int]) -> None:
     async with httpx2.AsyncClient(timeout=30) as client:
+        # As a browser would: the sign-in page's form token and our own Origin, so that each
+        # attempt reaches the password check (a forged one is refused before it).
+        page = await client.get(f"{url}/admin/login")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
         while not stop.is_set():
-            await client.post(f"{url}/admin/login", data={
+            await client.post(f"{url}/admin/login", headers={"Origin": url}, data={
                 "username": f"nobody{secrets.randbelow(10**6)}@example.com",
-                "password": "wrong"})
+                "password": "wrong", "csrf_token": token})
             counter[0] += 1
 
 

@@ -46,6 +46,18 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def test_the_home_page_is_the_pmo_dashboard(browser: Browser, live_server: LiveServer) -> None:
+    page = signed_in(browser, live_server)
+    expect(page.locator("#health-chart")).to_be_visible()
+    expect(page.locator("#heat-chart")).to_be_visible()
+    expect(page.locator("#waiting")).to_contain_text("Decisions waiting")
+    shot(page, "dashboard")
+    # a number is a link to the rows behind it
+    page.locator("#heat-chart a").first.click()
+    expect(page.locator("#drill tbody tr").first).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_governance_template_built_on_one_screen_is_applied_through_the_api(
     browser: Browser, live_server: LiveServer,
 ) -> None:
