@@ -63,7 +63,8 @@ async def console(db_url: str, sessions: Sessions) -> AsyncIterator[httpx2.Async
             ProjectGate(project_id=p1, sequence=1, name="Plan approval",
                         approver_role="executive", status=GateStatus.SUBMITTED,
                         submitted_at=utcnow() - timedelta(days=12)),
-            ChangeRequest(project_id=p2, title="Add a region", status=ChangeRequestStatus.SUBMITTED),
+            ChangeRequest(project_id=p2, title="Add a region",
+                          status=ChangeRequestStatus.SUBMITTED),
             Allocation(person_id=bob.id, project_id=p1, role_name="Lead",  # type: ignore[arg-type]
                        start_date=monday, end_date=monday + timedelta(days=13), percent=80),
             Allocation(person_id=bob.id, project_id=p2, role_name="Lead",  # type: ignore[arg-type]
