@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from markupsafe import Markup
 from sqladmin import ModelView
 from wtforms import SelectField, TextAreaField
 
@@ -18,6 +19,7 @@ from admin.access import VIEWS as access_views
 from admin.dashboard import DashboardList
 from admin.governance import GovernanceEditor
 from admin.organisation import VIEWS as organisation_views
+from admin.preview import DocumentPreview
 from admin.services import ServiceView, humanised
 from server.domain.enums import ApproverRole, DocumentKind, EvmMetric
 from server.domain.knowledge import documents
@@ -161,6 +163,11 @@ def _unknown_placeholders(model: Any, _attribute: Any) -> str:
     return ", ".join(f"{{{{{name}}}}}" for name in unknown) if unknown else "none"
 
 
+def _preview_link(model: Any, _attribute: Any) -> Markup:
+    return Markup(f'<a class="btn" href="../../document-preview?template={int(model.id)}">'
+                  "Preview against a project</a>")
+
+
 class DocumentTemplateAdmin(ServiceView, model=DocumentTemplate):  # type: ignore[call-arg]
     category = "Governance"
     column_list = [DocumentTemplate.name, DocumentTemplate.kind, DocumentTemplate.active]
@@ -178,15 +185,17 @@ class DocumentTemplateAdmin(ServiceView, model=DocumentTemplate):  # type: ignor
             "render_kw": {"rows": 24, "class": "form-control console-body"}},
     }
     column_details_list = [DocumentTemplate.name, DocumentTemplate.kind, DocumentTemplate.active,
-                           DocumentTemplate.body, "unknown_placeholders"]
-    column_formatters_detail = {"unknown_placeholders": _unknown_placeholders}
+                           DocumentTemplate.body, "unknown_placeholders", "preview"]
+    column_formatters_detail = {"unknown_placeholders": _unknown_placeholders,
+                                "preview": _preview_link}
 
 
-DocumentTemplateAdmin.column_labels["unknown_placeholders"] = "Unknown placeholders"
+DocumentTemplateAdmin.column_labels.update(unknown_placeholders="Unknown placeholders",
+                                          preview="Rendered")
 
 ALL_VIEWS: list[type[ModelView]] = [
     ProjectTypeAdmin, RiskCategoryAdmin, RagThresholdAdmin, SettingAdmin, DepartmentAdmin,
     *organisation_views, StrategicObjectiveAdmin, GovernanceTemplateAdmin, GateTemplateAdmin,
     ChecklistItemTemplateAdmin, DocumentTemplateAdmin, *access_views,
 ]
-ALL_PAGES = [GovernanceEditor, DashboardList]
+ALL_PAGES = [GovernanceEditor, DashboardList, DocumentPreview]
