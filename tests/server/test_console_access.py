@@ -259,3 +259,20 @@ async def test_a_forged_delete_deletes_nothing(
     done = await delete(client, f"/admin/project-type/delete?pks={type_id}")
     assert done.status_code == 200
     assert await project_types(sessions) == []
+
+
+async def test_an_unknown_email_costs_the_same_hashing_as_a_known_one(
+    client: httpx2.AsyncClient, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from server.domain.auth import passwords
+    hasher = passwords._hasher()  # noqa: SLF001 - counting its work
+    calls: list[str] = []
+    real = type(hasher).verify
+
+    def counted(self: Any, password: str, password_hash: str) -> bool:
+        calls.append(password_hash)
+        return bool(real(self, password, password_hash))
+    monkeypatch.setattr(type(hasher), "verify", counted)
+    await sign_in(client, "nobody@example.com", "wrong-horse")
+    await sign_in(client, "ada@example.com", "wrong-horse")
+    assert len(calls) == 2 and all(h.startswith("$argon2") for h in calls)

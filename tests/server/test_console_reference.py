@@ -213,3 +213,42 @@ async def world_ids(sessions: Sessions, console: httpx2.AsyncClient) -> dict[str
     [portfolio] = await add(sessions, Portfolio(code="PF", name="Growth", owner_id=ada))
     return {"ada": ada, "portfolio": portfolio}
 
+
+
+@pytest.mark.parametrize(("url", "existing", "form", "field", "message"), [
+    ("/admin/project-type/create", "ProjectType", {"code": "INFRA", "name": "Again"}, "code",
+     "already has this code"),
+    ("/admin/risk-category/create", "RiskCategory", {"code": "TECH", "name": "Again"}, "code",
+     "already has this code"),
+    ("/admin/governance-template/create", "GovernanceTemplate",
+     {"name": "Stage gates", "methodology": "Agile"}, "name", "already has this name"),
+    ("/admin/strategic-objective/create", None,
+     {"code": "GROW", "name": "Grow", "weight": "1", "period_start": "2026-12-31",
+      "period_end": "2026-01-01"}, "period_end", "cannot end before it starts"),
+    ("/admin/webhook/create", None, {"url": "ftp://example.com/hook",
+                                     "event_types": ["project.changed"]}, "url", "http"),
+], ids=["project type", "risk category", "template", "objective period", "webhook url"])
+async def test_each_kind_refuses_bad_input_next_to_the_field(
+    console: httpx2.AsyncClient, sessions: Sessions, url: str, existing: str | None,
+    form: dict[str, object], field: str, message: str,
+) -> None:
+    from server.domain import models
+    if existing is not None:
+        row = {"ProjectType": models.ProjectType(code="INFRA", name="Infrastructure"),
+               "RiskCategory": models.RiskCategory(code="TECH", name="Technical"),
+               "GovernanceTemplate": models.GovernanceTemplate(name="Stage gates")}[existing]
+        await add(sessions, row)
+    before = await count_all(sessions)
+    page = await post(console, url, form)
+    assert page.status_code == 400
+    assert message in field_error(page.text, field)
+    assert await count_all(sessions) == before
+
+
+async def count_all(sessions: Sessions) -> int:
+    from server.domain import models
+    total = 0
+    for model in (models.ProjectType, models.RiskCategory, models.GovernanceTemplate,
+                  models.StrategicObjective, models.Webhook, models.AuditEvent):
+        total += await count(sessions, model)
+    return total
