@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 from sqlmodel.ext.asyncio.session import AsyncSession
 from wtforms import PasswordField, SelectMultipleField
 
@@ -15,7 +16,14 @@ from server.domain.actor import Actor
 from server.domain.auth import roles
 from server.domain.auth.models import CasbinRule
 from server.domain.enums import Role
-from server.domain.models import Person, Portfolio, Program
+from server.domain.models import (
+    Person,
+    Portfolio,
+    Program,
+    Project,
+    ProjectObjective,
+    StrategicObjective,
+)
 from server.domain.organisation import service as organisation
 
 ROLE_HELP = ("PMO: the console and everything; PM: edits the projects they manage; EXECUTIVE: "
@@ -23,16 +31,50 @@ ROLE_HELP = ("PMO: the console and everything; PM: edits the projects they manag
              "person's next API request.")
 
 
+def _objectives(model: Any, _attribute: Any) -> Markup:
+    rows = getattr(model, "console_objectives", [])
+    if not rows:
+        return Markup("No project of this portfolio is aligned to an objective yet.")
+    body = "".join(f"<tr><td>{escape(code)} {escape(name)}</td><td>{projects}</td>"
+                   f"<td>{average:.1f}</td></tr>" for code, name, projects, average in rows)
+    return Markup('<table class="table table-sm" id="portfolio-objectives"><thead><tr>'
+                  "<th>Objective</th><th>Projects aligned</th><th>Average alignment (0-5)</th>"
+                  f"</tr></thead><tbody>{body}</tbody></table>")
+
+
 class PortfolioAdmin(ServiceView, model=Portfolio):  # type: ignore[call-arg]
     category = "Organisation"
     column_list = [Portfolio.code, Portfolio.name, "owner", Portfolio.budget]
+    column_details_list = [Portfolio.code, Portfolio.name, Portfolio.description, "owner",
+                           Portfolio.budget, "objectives"]
+    column_formatters_detail = {"objectives": _objectives}
     column_searchable_list = [Portfolio.code, Portfolio.name]
     form_columns = [Portfolio.code, Portfolio.name, Portfolio.description, "owner",
                     Portfolio.budget]
     column_labels = humanised(Portfolio, owner="Owner (an executive)",
-                              budget="Budget (base currency)")
+                              budget="Budget (base currency)",
+                              objectives="Strategic objectives")
     relations = {"owner": "owner_id"}
     can_delete = False
+
+    async def get_object_for_details(self, request: Any) -> Any:
+        """The portfolio with the strategic objectives its projects align to (the alignment
+        itself is kept per project: ``ProjectObjective``)."""
+        portfolio = await super().get_object_for_details(request)
+        if portfolio is not None:
+            async with self.session_maker() as session:
+                # Not a field: set past pydantic, for this page's formatter only.
+                object.__setattr__(portfolio, "console_objectives", (await session.execute(
+                    sa.select(StrategicObjective.code, StrategicObjective.name,
+                              sa.func.count(ProjectObjective.project_id),
+                              sa.func.avg(ProjectObjective.alignment_score))
+                    .join(ProjectObjective,
+                          ProjectObjective.objective_id == StrategicObjective.id)
+                    .join(Project, Project.id == ProjectObjective.project_id)
+                    .where(Project.portfolio_id == portfolio.id)
+                    .group_by(StrategicObjective.code, StrategicObjective.name)
+                    .order_by(StrategicObjective.code))).all())
+        return portfolio
 
     async def create(self, session: AsyncSession, actor: Actor, data: dict[str, Any]) -> Any:
         return await organisation.create_portfolio(session, actor=actor, data=data)

@@ -123,3 +123,27 @@ async def test_portfolios_and_programs_are_kept_through_the_services(
         assert (await s.exec(sa.select(Program.code))).scalars().all() == ["PG-1"]  # type: ignore[call-overload]
         sources = {e.source for e in (await s.exec(sa.select(AuditEvent))).scalars()}  # type: ignore[call-overload]
     assert sources == {AuditSource.ADMIN}
+
+
+async def test_a_portfolio_shows_the_objectives_its_projects_align_to(
+    app_client: httpx2.AsyncClient, sessions: Sessions,
+) -> None:
+    from decimal import Decimal
+
+    from server.domain.models import Project, ProjectObjective, StrategicObjective
+    carl = await person_id(sessions, "carl@example.com")
+    async with sessions() as s, s.begin():
+        portfolio = Portfolio(code="PF-1", name="Growth", owner_id=carl)
+        grow = StrategicObjective(code="GROW", name="Grow revenue", weight=Decimal("2"))
+        s.add_all([portfolio, grow])
+        await s.flush()
+        projects = [Project(code=f"P-{n}", name=f"P{n}", portfolio_id=portfolio.id,  # type: ignore[arg-type]
+                            manager_id=carl) for n in (1, 2)]
+        s.add_all(projects)
+        await s.flush()
+        s.add_all([ProjectObjective(project_id=p.id, objective_id=grow.id, alignment_score=score)  # type: ignore[arg-type]
+                   for p, score in zip(projects, (3, 4), strict=True)])
+        portfolio_id = portfolio.id
+    page = await app_client.get(f"/admin/portfolio/details/{portfolio_id}")
+    assert 'id="portfolio-objectives"' in page.text
+    assert "<td>GROW Grow revenue</td><td>2</td><td>3.5</td>" in page.text
