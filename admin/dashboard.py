@@ -148,15 +148,35 @@ class DashboardList(BaseView):
                 rows = [(data.project_names[i][0], data.project_names[i][1]) for i in ids]
                 columns = ["Code", "Name"]
             elif what == "risks":
-                p, i = int(params.get("probability", "0")), int(params.get("impact", "0"))
-                found = (await session.exec(sa.select(Project.code, Risk.title, Risk.status)  # type: ignore[call-overload]
-                         .join(Project, Project.id == Risk.project_id)  # type: ignore[arg-type]
-                         .where(Risk.probability == p, Risk.impact == i,
-                                Risk.status.in_(OPEN_RISK_STATUSES))  # type: ignore[attr-defined]
-                         .order_by(Project.code, Risk.title))).all()
-                title = f"Open risks of probability {p} and impact {i}"
-                rows = [(code, name, status.value) for code, name, status in found]
-                columns = ["Project", "Risk", "Status"]
+                p, i = params.get("probability", ""), params.get("impact", "")
+                where = [Risk.status.in_(OPEN_RISK_STATUSES)]  # type: ignore[attr-defined]
+                title = "Open risks"
+                if p.isdigit() and i.isdigit():
+                    where += [Risk.probability == int(p), Risk.impact == int(i)]
+                    title = f"Open risks of probability {p} and impact {i}"
+                found = (await session.exec(sa.select(  # type: ignore[call-overload]
+                    Project.code, Risk.title, Risk.probability, Risk.impact, Risk.status)
+                    .join(Project, Project.id == Risk.project_id)  # type: ignore[arg-type]
+                    .where(*where).order_by(Project.code, Risk.title))).all()
+                rows = [(code, name, probability, impact, status.value)
+                        for code, name, probability, impact, status in found]
+                columns = ["Project", "Risk", "Probability", "Impact", "Status"]
+            elif what in ("waiting", "overdue", "over-allocated"):
+                data = await board.dashboard(session, utcnow())
+                if what == "waiting":
+                    title, columns = "Decisions waiting", ["Project", "What", "Waiting (days)"]
+                    rows = [(w.project_code, f"{w.kind.capitalize()}: {w.title}", w.age_days)
+                            for w in data.waiting]
+                elif what == "overdue":
+                    title, columns = "Status reports overdue", ["Project", "Manager",
+                                                                "Last period ended"]
+                    rows = [(f"{o.code} {o.name}", o.manager or "",
+                             o.last_period_end.isoformat() if o.last_period_end else "never")
+                            for o in data.overdue]
+                else:
+                    title = "Over-allocated in the next 8 weeks"
+                    columns = ["Person", "Weeks over", "Peak"]
+                    rows = [(o.name, len(o.weeks), f"{o.peak} %") for o in data.over_allocated]
             elif what == "person":
                 person_id = int(params.get("person", "0"))
                 data = await board.dashboard(session, utcnow())

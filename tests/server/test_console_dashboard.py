@@ -136,7 +136,16 @@ async def test_every_number_lists_the_rows_behind_it(console: httpx2.AsyncClient
     red = next(q for q in found if "health=RED" in q)
     assert await drill(console, red) == ["P-1 Project 1", "P-2 Project 2"]
     assert await drill(console, "what=risks&probability=4&impact=5") == [
-        "P-1 Vendor late OPEN", "P-2 Key person leaves OPEN"]
+        "P-1 Vendor late 4 5 OPEN", "P-2 Key person leaves 4 5 OPEN"]
+    # the headline counts list everything behind them, not just the rows shown
+    assert {"what=risks", "what=waiting", "what=overdue", "what=over-allocated"} <= set(found)
+    assert await drill(console, "what=risks") == [
+        "P-1 Vendor late 4 5 OPEN", "P-2 Key person leaves 4 5 OPEN",
+        "P-2 Scope creep 2 3 OPEN"]
+    assert await drill(console, "what=waiting") == [
+        "P-1 Gate: Plan approval 12", "P-2 Change request: Add a region 0"]
+    assert [r.split()[0] for r in await drill(console, "what=overdue")] == ["P-2", "P-4", "P-1"]
+    assert await drill(console, "what=over-allocated") == ["Bob Busy 1 130 %"]
     person = next(q for q in found if q.startswith("what=person"))
     monday = date.today() - timedelta(days=date.today().weekday())
     assert await drill(console, person) == [f"{monday + timedelta(days=7)} 130 %"]
