@@ -50,6 +50,8 @@ class Context:
     operations: Any = None
     # How far after today a status report's period may end (PMO_STATUS_REPORT_GRACE_DAYS).
     status_report_grace_days: int = 7
+    # How long deletions are kept for reports { deletedRows } (PMO_DELETED_ROWS_RETENTION_DAYS).
+    deleted_rows_retention_days: int = 90
     loaders: Loaders = field(init=False)
     read_path_stats: ReadPathStats = field(init=False)
 

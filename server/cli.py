@@ -216,10 +216,12 @@ def snapshot(
         "--on", help="The day to snapshot, YYYY-MM-DD (default: today, UTC).")] = None,
 ) -> None:
     """Take the day's ProjectSnapshot of every project not completed or cancelled (run it
-    daily for trend reports; running it again the same day updates the rows)."""
+    daily for trend reports; running it again the same day updates the rows), and forget
+    deletions older than PMO_DELETED_ROWS_RETENTION_DAYS (reports { deletedRows })."""
     from server.db import session_factory
     from server.domain.base import utcnow
     from server.domain.metrics.snapshots import take_all
+    from server.domain.reporting.changes import purge_statement
 
     try:
         day = date.fromisoformat(on) if on is not None else utcnow().date()
@@ -227,12 +229,16 @@ def snapshot(
         fail(f"--on: {on!r} is not a date (YYYY-MM-DD)")
     settings = settings_or_exit()
 
-    async def work(engine: Any) -> int:
+    async def work(engine: Any) -> tuple[int, int]:
         async with session_factory(engine)() as session, session.begin():
-            return await take_all(session, day)
+            taken = await take_all(session, day)
+            purged = await session.exec(  # type: ignore[call-overload]
+                purge_statement(settings.deleted_rows_retention_days))
+            return taken, purged.rowcount
 
-    count = run_db(settings, work)
-    out.print(f"took {count:,} project snapshots for {day.isoformat()}")
+    count, purged = run_db(settings, work)
+    out.print(f"took {count:,} project snapshots for {day.isoformat()}; forgot {purged:,} "
+              f"deletions older than {settings.deleted_rows_retention_days} days")
 
 
 @webhooks_app.command("deliver")

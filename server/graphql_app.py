@@ -63,6 +63,7 @@ class PmoGraphQL(GraphQL[Context, None]):
                        introspection=state.settings.introspection_enabled,
                        hide_suggestions=state.settings.is_production,
                        status_report_grace_days=state.settings.status_report_grace_days,
+                       deleted_rows_retention_days=state.settings.deleted_rows_retention_days,
                        operations=state.operations,
                        broadcast=state.broadcast)
 

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # A status report's period may end at most this many days after today (UTC): a weekly
     # report written on Thursday for the week ending Sunday.
     status_report_grace_days: int = Field(default=7, ge=0, le=366)
+    # Deleted rows are listed by reports { deletedRows } for this many days (then purged by
+    # `pmo snapshot`): an incremental BI load must run at least this often.
+    deleted_rows_retention_days: int = Field(default=90, ge=1, le=3650)
     failures_per_minute_per_address: int = Field(default=30, ge=0)
     failures_per_minute_per_account: int = Field(default=10, ge=0)
     oidc_issuer: str | None = None

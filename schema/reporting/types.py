@@ -16,9 +16,19 @@ from typing import Any, TypeVar
 import strawberry
 
 from schema.base import to_global_id
-from schema.enums import MilestoneStatus, ProjectStatus, Rag, RiskResponse, RiskStatus
+from schema.control.enums import ChangeRequestStatus
+from schema.enums import (
+    ApproverRole,
+    GateDecision,
+    MilestoneStatus,
+    ProjectStatus,
+    Rag,
+    RiskResponse,
+    RiskStatus,
+)
 from schema.raid.types import IssueSeverity, IssueStatus
 from schema.readpath.plain import plain_resolver
+from schema.resource.costs import CostCategory
 
 T = TypeVar("T")
 
@@ -231,3 +241,165 @@ class PortfolioTrendPoint:
     green: int = strawberry.field(description="Projects whose snapshot health was GREEN.")
     open_risks: int = strawberry.field(description="Open risks summed over the snapshots.")
     open_issues: int = strawberry.field(description="Open issues summed over the snapshots.")
+
+
+_PROJECT_ID = "The project's global id."
+_UPDATED = ("When anything the row shows last changed (UTC): the row itself, its project and "
+            "portfolio, and the people it names. Filter on it with updatedSince.")
+
+
+@strawberry.type(description="One cost entry (an amount incurred on a day) as a flat row.")
+class CostRow:
+    cost_entry_id: strawberry.ID = global_id("CostEntry", "cost_entry_id",
+                                             "The cost entry's global id (as CostEntry.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    incurred_on: date = strawberry.field(description="The day the cost was incurred.")
+    amount: Decimal = strawberry.field(description="The amount, in the base currency.")
+    category: CostCategory = strawberry.field(description="What kind of cost.")  # type: ignore[valid-type]
+    description: str | None = strawberry.field(description="What it was for.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One status report as a flat row.")
+class StatusReportRow:
+    status_report_id: strawberry.ID = global_id(
+        "StatusReport", "status_report_id", "The report's global id (as StatusReport.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    period_end: date = strawberry.field(description="The last day the report covers.")
+    overall: Rag = strawberry.field(description="Overall RAG.")  # type: ignore[valid-type]
+    schedule: Rag = strawberry.field(description="Schedule RAG.")  # type: ignore[valid-type]
+    cost: Rag = strawberry.field(description="Cost RAG.")  # type: ignore[valid-type]
+    scope: Rag = strawberry.field(description="Scope RAG.")  # type: ignore[valid-type]
+    risk: Rag = strawberry.field(description="Risk RAG.")  # type: ignore[valid-type]
+    summary: str = strawberry.field(description="The summary.")
+    submitted_by_name: str | None = strawberry.field(
+        description="Who submitted it (full name).")
+    submitted_at: datetime | None = strawberry.field(description="When it was submitted (UTC).")
+    days_to_submit: int | None = strawberry.field(
+        description="Days from the period's end to the submission (negative: before it).")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One gate decision as a flat row: the decided gate, who decided "
+                             "it, when, and how long it waited.")
+class GateDecisionRow:
+    project_gate_id: strawberry.ID = global_id(
+        "ProjectGate", "project_gate_id", "The gate's global id (as ProjectGate.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    sequence: int = strawberry.field(description="The gate's place in the project (1 first).")
+    gate_name: str = strawberry.field(description="The gate's name.")
+    approver_role: ApproverRole = strawberry.field(description="Who decides it.")  # type: ignore[valid-type]
+    decision: GateDecision = strawberry.field(description="The decision.")  # type: ignore[valid-type]
+    decided_by_name: str | None = strawberry.field(description="Who decided (full name).")
+    submitted_at: datetime | None = strawberry.field(
+        description="When it was submitted for decision (UTC).")
+    decided_at: datetime = strawberry.field(description="When it was decided (UTC).")
+    days_waiting: int | None = strawberry.field(
+        description="Days from submission to decision (calendar days, UTC).")
+    note: str | None = strawberry.field(description="The decision's note.")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One change request as a flat row: its impacts, decision and how "
+                             "long deciding took.")
+class ChangeRequestRow:
+    change_request_id: strawberry.ID = global_id(
+        "ChangeRequest", "change_request_id", "The request's global id (as ChangeRequest.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    title: str = strawberry.field(description="Short title.")
+    status: ChangeRequestStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    cost_impact: Decimal = strawberry.field(description="Change to the budget (BAC).")
+    schedule_impact_days: int = strawberry.field(description="Days added to the finish.")
+    requested_by_name: str | None = strawberry.field(description="Who asked (full name).")
+    decided_by_name: str | None = strawberry.field(description="Who decided (full name).")
+    decided_at: datetime | None = strawberry.field(description="When it was decided (UTC).")
+    days_to_decide: int | None = strawberry.field(
+        description="Days from its creation to the decision; null until decided.")
+    created_at: datetime = strawberry.field(description="When it was raised (UTC).")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One benefit as a flat row: planned (target) against realised.")
+class BenefitRow:
+    benefit_id: strawberry.ID = global_id("Benefit", "benefit_id",
+                                          "The benefit's global id (as Benefit.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    name: str = strawberry.field(description="What the benefit is.")
+    unit: str = strawberry.field(description="The unit of its values.")
+    target_value: Decimal = strawberry.field(description="Planned: the value to realise.")
+    realized_value: Decimal = strawberry.field(description="Realised so far.")
+    variance: Decimal = strawberry.field(description="Realised minus planned.")
+    realized_percent: Decimal | None = strawberry.field(
+        description="Realised as a percentage of planned (0.1); null for a zero target.")
+    target_date: date | None = strawberry.field(description="When it should be realised.")
+    owner_name: str | None = strawberry.field(description="The owner's full name.")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One project's figures on one day (its daily snapshot, taken by "
+                             "`pmo snapshot`), for trend charts.")
+class SnapshotRow:
+    project_snapshot_id: strawberry.ID = global_id(
+        "ProjectSnapshot", "project_snapshot_id",
+        "The snapshot's global id (as ProjectSnapshot.id).")
+    project_id: strawberry.ID = global_id("Project", "project_id", _PROJECT_ID)
+    project_code: str | None = strawberry.field(description="The project's code.")
+    project_name: str | None = strawberry.field(description="The project's name.")
+    portfolio_code: str | None = strawberry.field(description="The project's portfolio code.")
+    taken_on: date = strawberry.field(description="The day the figures describe.")
+    status: ProjectStatus = strawberry.field(description="Lifecycle status that day.")  # type: ignore[valid-type]
+    health: Rag | None = strawberry.field(description="Health that day.")  # type: ignore[valid-type]
+    bac: Decimal = strawberry.field(description="Budget at completion.")
+    pv: Decimal = strawberry.field(description="Planned value.")
+    ev: Decimal = strawberry.field(description="Earned value.")
+    ac: Decimal = strawberry.field(description="Actual cost.")
+    cpi: Decimal | None = strawberry.field(description="EV / AC (0.0001); null when AC is 0.")
+    spi: Decimal | None = strawberry.field(description="EV / PV (0.0001); null when PV is 0.")
+    percent_complete: int = strawberry.field(description="Percent complete that day.")
+    open_risks: int = strawberry.field(description="Open risks that day.")
+    open_issues: int = strawberry.field(description="Open issues that day.")
+    updated_at: datetime = strawberry.field(description=_UPDATED)
+
+
+@strawberry.type(description="One person in one ISO week: what is allocated to them against "
+                             "their capacity. Every person has a row for every week asked for, "
+                             "allocated or not.")
+class AllocationRow:
+    person_id: strawberry.ID = global_id("Person", "person_id",
+                                         "The person's global id (as Person.id).")
+    person_name: str = strawberry.field(description="The person's full name.")
+    department_name: str | None = strawberry.field(description="Their department's name.")
+    active: bool = strawberry.field(description="Whether the person is active.")
+    week: str = strawberry.field(description="The ISO week, such as 2026-W49.")
+    week_start: date = strawberry.field(description="The week's Monday.")
+    allocated_percent: int = strawberry.field(
+        description="The sum of the percents of the allocations touching the week.")
+    capacity_hours: Decimal = strawberry.field(description="Their capacity, hours per week.")
+    allocated_hours: Decimal = strawberry.field(
+        description="Capacity hours times the allocated percent.")
+    over_allocated: bool = strawberry.field(description="Allocated above 100 %.")
+    over_allocated_percent: int = strawberry.field(
+        description="How far above 100 % (0 when not over-allocated).")
+    projects: int = strawberry.field(description="Projects they are allocated to that week.")
+    updated_at: datetime = strawberry.field(
+        description="When anything the row shows last changed (UTC): the person, their "
+                    "department, an allocation counted in the week, or the deletion of one "
+                    "that was. Filter on it with updatedSince.")

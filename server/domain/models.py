@@ -47,6 +47,7 @@ from server.domain.raid.models import (
     Risk,
     StatusReport,
 )
+from server.domain.reporting.changes import DeletedRow
 from server.domain.resource.models import Allocation, Benefit
 
 metadata = SQLModel.metadata
@@ -60,6 +61,7 @@ for _table in metadata.tables.values():
 
 __all__ = [
     "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule", "ConsoleSignIn",
+    "DeletedRow",
     "ChangeRequest", "ChecklistItemTemplate", "Comment", "CostEntry", "Department", "Dependency",
     "DocumentTemplate", "GateTemplate", "GovernanceTemplate", "Issue", "Lesson", "Milestone",
     "Notification", "NotificationPreference", "OutboxEvent", "Person", "Portfolio", "Program",

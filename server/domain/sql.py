@@ -59,3 +59,31 @@ def among(column: Any, ids: Iterable[int] | None = None, *, name: str | None = N
     if ids is None:
         return _Among(column, sa.bindparam(name, type_=_IdList()))
     return _Among(column, sa.bindparam(name, list(ids), type_=_IdList()))
+
+
+class _Latest(FunctionElement[Any]):
+    inherit_cache = True
+    name = "latest"
+
+
+@compiles(_Latest, "postgresql")
+def _latest_postgresql(element: _Latest, compiler: Any, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Latest)
+def _latest_sqlite(element: _Latest, compiler: Any, **kw: Any) -> str:
+    # SQLite's max() with several arguments is the scalar greatest (timestamps are stored as
+    # ISO text, which sorts as time does).
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+def latest(first: Any, *others: Any, type_: Any) -> Any:
+    """The latest of several timestamps (``GREATEST``; SQLite's scalar ``max``). Arguments must
+    not be NULL (PostgreSQL would skip a NULL, SQLite would return it): wrap nullable ones in
+    ``coalesce``."""
+    if not others:
+        return first
+    element = _Latest(first, *others)
+    element.type = type_
+    return element

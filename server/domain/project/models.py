@@ -50,6 +50,10 @@ class Project(VersionedTable, table=True):
     forecast_finish: date | None = Field(default=None)
     percent_complete: int = Field(default=0)
     health_override: Rag | None = EnumField(Rag, nullable=True)
+    # The latest change to anything the project's report row shows (its children, the names
+    # it shows); kept by reporting.changes, never by an edit of the project alone.
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False,
+                                 index=True)
     # Not a column: the health's rank (0 green, 1 amber, 2 red), filled in by a list ordered
     # by health (``with_expression``) so a page's cursors can carry it; None otherwise.
     health_rank: ClassVar[Any] = query_expression()

@@ -18,6 +18,10 @@ from decimal import Decimal
 from typing import ClassVar
 
 from server.domain.enums import (
+    ApproverRole,
+    ChangeRequestStatus,
+    CostCategory,
+    GateDecision,
     IssueSeverity,
     IssueStatus,
     MilestoneStatus,
@@ -141,6 +145,170 @@ class MilestoneReportRow:
     planned_percent: int | None
     slip_days: int | None
     created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class CostReportRow:
+    """One cost entry (an amount incurred on a day) with its project and portfolio."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"cost_entry_id": "CostEntry", "project_id": "Project"}
+
+    cost_entry_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    incurred_on: date
+    amount: Decimal
+    category: CostCategory
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class StatusReportReportRow:
+    """One status report with its project, its RAGs and who submitted it when."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"status_report_id": "StatusReport",
+                                          "project_id": "Project"}
+
+    status_report_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    period_end: date
+    overall: Rag
+    schedule: Rag
+    cost: Rag
+    scope: Rag
+    risk: Rag
+    summary: str
+    submitted_by_name: str | None
+    submitted_at: datetime | None
+    days_to_submit: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class GateDecisionReportRow:
+    """One decided gate: the decision, who made it, when, and how long it waited."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"project_gate_id": "ProjectGate",
+                                          "project_id": "Project"}
+
+    project_gate_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    sequence: int
+    gate_name: str
+    approver_role: ApproverRole
+    decision: GateDecision
+    decided_by_name: str | None
+    submitted_at: datetime | None
+    decided_at: datetime
+    days_waiting: int | None
+    note: str | None
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class ChangeRequestReportRow:
+    """One change request: its impacts, its decision and how long deciding took."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"change_request_id": "ChangeRequest",
+                                          "project_id": "Project"}
+
+    change_request_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    title: str
+    status: ChangeRequestStatus
+    cost_impact: Decimal
+    schedule_impact_days: int
+    requested_by_name: str | None
+    decided_by_name: str | None
+    decided_at: datetime | None
+    days_to_decide: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class BenefitReportRow:
+    """One benefit: planned (target) against realised."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"benefit_id": "Benefit", "project_id": "Project"}
+
+    benefit_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    name: str
+    unit: str
+    target_value: Decimal
+    realized_value: Decimal
+    variance: Decimal
+    realized_percent: Decimal | None
+    target_date: date | None
+    owner_name: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class SnapshotReportRow:
+    """One project's figures on one day (the daily snapshot), for trend charts."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"project_snapshot_id": "ProjectSnapshot",
+                                          "project_id": "Project"}
+
+    project_snapshot_id: int
+    project_id: int
+    project_code: str | None
+    project_name: str | None
+    portfolio_code: str | None
+    taken_on: date
+    status: ProjectStatus
+    health: Rag | None
+    bac: Decimal
+    pv: Decimal
+    ev: Decimal
+    ac: Decimal
+    cpi: Decimal | None
+    spi: Decimal | None
+    percent_complete: int
+    open_risks: int
+    open_issues: int
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class AllocationReportRow:
+    """One person in one ISO week: what is allocated against their capacity."""
+
+    ID_TYPES: ClassVar[dict[str, str]] = {"person_id": "Person"}
+
+    person_id: int
+    person_name: str
+    department_name: str | None
+    active: bool
+    week: str
+    week_start: date
+    allocated_percent: int
+    capacity_hours: Decimal
+    allocated_hours: Decimal
+    over_allocated: bool
+    over_allocated_percent: int
+    projects: int
     updated_at: datetime
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import Any
@@ -20,17 +20,19 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.domain.analytics.capacity import allocations_of, monday, week_loads
 from server.domain.analytics.strategy import alignment_of, alignment_score
 from server.domain.audit.models import ProjectSnapshot
+from server.domain.base import UTCDateTime
 from server.domain.enums import (
     ChangeRequestStatus,
     MilestoneStatus,
     ProjectStatus,
     Rag,
 )
-from server.domain.governance.models import RiskCategory
+from server.domain.governance.models import ProjectGate, RiskCategory
 from server.domain.metrics import evm
-from server.domain.organisation.models import Person
+from server.domain.organisation.models import Department, Person
 from server.domain.portfolio.models import Portfolio, Program
 from server.domain.project.models import CostEntry, Milestone, Project
 from server.domain.raid.models import (
@@ -42,16 +44,25 @@ from server.domain.raid.models import (
     Risk,
     StatusReport,
 )
+from server.domain.reporting.changes import DeletedRow, overlapping
 from server.domain.reporting.rows import (
+    AllocationReportRow,
+    BenefitReportRow,
+    ChangeRequestReportRow,
+    CostReportRow,
+    GateDecisionReportRow,
     IssueReportRow,
     MilestoneReportRow,
     PortfolioSummaryData,
     ProjectReportRow,
     RiskReportRow,
+    SnapshotReportRow,
+    StatusReportReportRow,
     TrendPoint,
     ValueCount,
 )
-from server.domain.sql import among
+from server.domain.resource.models import Benefit
+from server.domain.sql import among, latest
 
 DONE_MILESTONE_STATUSES = (MilestoneStatus.ACHIEVED, MilestoneStatus.CANCELLED)
 MAX_TREND_DAYS = 3 * 366
@@ -145,6 +156,60 @@ async def evm_figures(session: AsyncSession, projects: Sequence[Project], as_of:
             for p in projects}
 
 
+# --- when a row last changed ---------------------------------------------------------------
+
+def _shown_project(project_column: Any) -> Any:
+    """When the project and portfolio a row names (code, name) last changed."""
+    p = sa.orm.aliased(Project, name="shown_project")
+    pf = sa.orm.aliased(Portfolio, name="shown_portfolio")
+    return (sa.select(latest(p.updated_at, pf.updated_at, type_=UTCDateTime()))
+            .join(pf, pf.id == p.portfolio_id).where(p.id == project_column)
+            .scalar_subquery())
+
+
+def _shown(model: Any, key_column: Any, fallback: Any) -> Any:
+    """When the row a nullable key names (a person, a category) last changed; ``fallback``
+    without one."""
+    shown = sa.orm.aliased(model)
+    return sa.func.coalesce(sa.select(shown.updated_at).where(shown.id == key_column)
+                            .scalar_subquery(), fallback, type_=UTCDateTime())
+
+
+def row_updated(model: Any) -> Any:
+    """The SQL of a report row's ``updatedAt`` over its base table ``model``: the latest change
+    to anything the row shows. A project row: ``changed_at`` (kept by ``reporting.changes``
+    for its children and the names it shows). Any other row: its own row, the project and
+    portfolio it names, and the people (and risk category) it names. ``updatedSince`` filters
+    on this very expression, and the rows read their value from it, so the two agree."""
+    if model is Project:
+        return Project.changed_at
+    m: Any = model
+    own = m.updated_at
+    parts = [own, _shown_project(m.project_id)]
+    for key in _NAMED.get(model, ()):
+        target = RiskCategory if key == "category_id" else Person
+        parts.append(_shown(target, getattr(m, key), own))
+    return latest(*parts, type_=UTCDateTime())
+
+
+_NAMED: dict[Any, tuple[str, ...]] = {
+    Risk: ("category_id", "owner_id"),
+    Issue: ("owner_id",),
+    StatusReport: ("submitted_by_id",),
+    ProjectGate: ("decided_by_id",),
+    ChangeRequest: ("requested_by_id", "decided_by_id"),
+    Benefit: ("owner_id",),
+}
+"""The keys of the rows each report row shows by name, besides its project."""
+
+
+async def row_updates(session: AsyncSession, model: Any, ids: Sequence[int],
+                      ) -> dict[int, Any]:
+    """``row_updated`` of these rows of ``model``, by id: one statement."""
+    statement = sa.select(model.id, row_updated(model)).where(among(model.id, ids))
+    return await _pairs(session, statement)
+
+
 # --- rows ------------------------------------------------------------------------------------
 
 @cache
@@ -186,7 +251,7 @@ def _project_facts_statement() -> sa.Select[Any]:
     return (sa.select(p.id, p.code, p.name, Portfolio.code, Portfolio.name, Program.name,
                       manager.full_name, sponsor.full_name, p.status, p.priority,
                       p.health_override, p.percent_complete, p.budget_at_completion,
-                      p.baseline_start, p.baseline_finish, p.forecast_finish, p.updated_at,
+                      p.baseline_start, p.baseline_finish, p.forecast_finish, p.changed_at,
                       costs.c.ac, risks.c.open, risks.c.high, issues.c.open,
                       overdue.c.overdue, last_end, last_overall, alignment_of(p.id))
             .select_from(p)
@@ -258,9 +323,10 @@ _NO_PROJECT: tuple[None, None, None] = (None, None, None)
 
 
 async def risk_rows(session: AsyncSession, risks: Sequence[Risk]) -> list[RiskReportRow]:
-    """The report rows of ``risks`` (in their order): three statements."""
+    """The report rows of ``risks`` (in their order): four statements."""
     if not risks:
         return []
+    updated = await row_updates(session, Risk, [r.id for r in risks])  # type: ignore[misc]
     projects = await _projects_of(session, {r.project_id for r in risks})
     category_ids = {r.category_id for r in risks if r.category_id is not None}
     categories = await _pairs(session, sa.select(RiskCategory.id, RiskCategory.name)
@@ -275,14 +341,15 @@ async def risk_rows(session: AsyncSession, risks: Sequence[Risk]) -> list[RiskRe
             category=categories.get(r.category_id), probability=r.probability, impact=r.impact,
             score=r.probability * r.impact, status=r.status, response=r.response,
             response_plan=r.response_plan, owner_name=people.get(r.owner_id),  # type: ignore[arg-type]
-            due_date=r.due_date, created_at=r.created_at, updated_at=r.updated_at))
+            due_date=r.due_date, created_at=r.created_at, updated_at=updated[r.id]))  # type: ignore[index]
     return out
 
 
 async def issue_rows(session: AsyncSession, issues: Sequence[Issue]) -> list[IssueReportRow]:
-    """The report rows of ``issues`` (in their order): two statements."""
+    """The report rows of ``issues`` (in their order): three statements."""
     if not issues:
         return []
+    updated = await row_updates(session, Issue, [i.id for i in issues])  # type: ignore[misc]
     projects = await _projects_of(session, {i.project_id for i in issues})
     people = await _people_names(session, {i.owner_id for i in issues})
     out = []
@@ -293,7 +360,8 @@ async def issue_rows(session: AsyncSession, issues: Sequence[Issue]) -> list[Iss
             portfolio_code=portfolio, title=i.title, description=i.description,
             severity=i.severity, status=i.status, owner_name=people.get(i.owner_id),  # type: ignore[arg-type]
             due_date=i.due_date, resolved_on=i.resolved_on, resolution=i.resolution,
-            source_risk_id=i.source_risk_id, created_at=i.created_at, updated_at=i.updated_at))
+            source_risk_id=i.source_risk_id, created_at=i.created_at,
+            updated_at=updated[i.id]))  # type: ignore[index]
     return out
 
 
@@ -308,9 +376,10 @@ def slip_days(milestone: Milestone) -> int | None:
 
 async def milestone_rows(session: AsyncSession, milestones: Sequence[Milestone],
                          ) -> list[MilestoneReportRow]:
-    """The report rows of ``milestones`` (in their order): one statement."""
+    """The report rows of ``milestones`` (in their order): two statements."""
     if not milestones:
         return []
+    updated = await row_updates(session, Milestone, [m.id for m in milestones])  # type: ignore[misc]
     projects = await _projects_of(session, {m.project_id for m in milestones})
     out = []
     for m in milestones:
@@ -321,8 +390,189 @@ async def milestone_rows(session: AsyncSession, milestones: Sequence[Milestone],
             planned_date=m.planned_date, baseline_date=m.baseline_date,
             forecast_date=m.forecast_date, actual_date=m.actual_date,
             planned_percent=m.planned_percent, slip_days=slip_days(m),
-            created_at=m.created_at, updated_at=m.updated_at))
+            created_at=m.created_at, updated_at=updated[m.id]))  # type: ignore[index]
     return out
+
+
+async def _context(session: AsyncSession, model: Any, rows: Sequence[Any],
+                   people: Sequence[str] = ()) -> tuple[dict[int, Any], dict[int, Any],
+                                                          dict[int, str]]:
+    """What every child row shows besides itself: (project code/name/portfolio by project id,
+    updatedAt by row id, names of the people in ``people`` columns by person id)."""
+    projects = await _projects_of(session, {r.project_id for r in rows})
+    updated = await row_updates(session, model, [r.id for r in rows])
+    names = await _people_names(session, {getattr(r, key) for r in rows for key in people})
+    return projects, updated, names
+
+
+def _days(start: Any, end: Any) -> int | None:
+    """Whole days from ``start`` to ``end`` (dates or times), None without both."""
+    if start is None or end is None:
+        return None
+    start = start.date() if hasattr(start, "date") and callable(start.date) else start
+    end = end.date() if hasattr(end, "date") and callable(end.date) else end
+    return (end - start).days
+
+
+async def cost_rows(session: AsyncSession, entries: Sequence[CostEntry]) -> list[CostReportRow]:
+    """The report rows of cost entries, in their order: three statements."""
+    if not entries:
+        return []
+    projects, updated, _ = await _context(session, CostEntry, entries)
+    out = []
+    for c in entries:
+        code, name, portfolio = projects.get(c.project_id, _NO_PROJECT)
+        out.append(CostReportRow(c.id, c.project_id, code, name, portfolio, c.incurred_on,  # type: ignore[arg-type]
+                                 c.amount, c.category, c.description, c.created_at,
+                                 updated[c.id]))
+    return out
+
+
+async def status_report_rows(session: AsyncSession, reports: Sequence[StatusReport],
+                             ) -> list[StatusReportReportRow]:
+    """The report rows of status reports, in their order: four statements."""
+    if not reports:
+        return []
+    projects, updated, names = await _context(session, StatusReport, reports,
+                                              ("submitted_by_id",))
+    out = []
+    for r in reports:
+        code, name, portfolio = projects.get(r.project_id, _NO_PROJECT)
+        out.append(StatusReportReportRow(
+            r.id, r.project_id, code, name, portfolio, r.period_end, r.overall, r.schedule,  # type: ignore[arg-type]
+            r.cost, r.scope, r.risk, r.summary, names.get(r.submitted_by_id),  # type: ignore[arg-type]
+            r.submitted_at, _days(r.period_end, r.submitted_at), r.created_at, updated[r.id]))
+    return out
+
+
+async def gate_decision_rows(session: AsyncSession, gates: Sequence[ProjectGate],
+                             ) -> list[GateDecisionReportRow]:
+    """The report rows of decided gates, in their order: four statements."""
+    if not gates:
+        return []
+    projects, updated, names = await _context(session, ProjectGate, gates, ("decided_by_id",))
+    out = []
+    for g in gates:
+        code, name, portfolio = projects.get(g.project_id, _NO_PROJECT)
+        out.append(GateDecisionReportRow(
+            g.id, g.project_id, code, name, portfolio, g.sequence, g.name, g.approver_role,  # type: ignore[arg-type]
+            g.decision, names.get(g.decided_by_id), g.submitted_at, g.decided_at,  # type: ignore[arg-type]
+            _days(g.submitted_at, g.decided_at), g.note, updated[g.id]))
+    return out
+
+
+async def change_request_rows(session: AsyncSession, requests: Sequence[ChangeRequest],
+                              ) -> list[ChangeRequestReportRow]:
+    """The report rows of change requests, in their order: four statements."""
+    if not requests:
+        return []
+    projects, updated, names = await _context(session, ChangeRequest, requests,
+                                              ("requested_by_id", "decided_by_id"))
+    out = []
+    for c in requests:
+        code, name, portfolio = projects.get(c.project_id, _NO_PROJECT)
+        out.append(ChangeRequestReportRow(
+            c.id, c.project_id, code, name, portfolio, c.title, c.status, c.cost_impact,  # type: ignore[arg-type]
+            c.schedule_impact_days, names.get(c.requested_by_id),  # type: ignore[arg-type]
+            names.get(c.decided_by_id), c.decided_at, _days(c.created_at, c.decided_at),  # type: ignore[arg-type]
+            c.created_at, updated[c.id]))
+    return out
+
+
+def realized_percent(realized: Decimal, target: Decimal) -> Decimal | None:
+    """Realised as a percentage of the target (one decimal); None for a zero target."""
+    if target == 0:
+        return None
+    return (realized * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+
+
+async def benefit_rows(session: AsyncSession, benefits: Sequence[Benefit],
+                       ) -> list[BenefitReportRow]:
+    """The report rows of benefits, in their order: four statements."""
+    if not benefits:
+        return []
+    projects, updated, names = await _context(session, Benefit, benefits, ("owner_id",))
+    out = []
+    for b in benefits:
+        code, name, portfolio = projects.get(b.project_id, _NO_PROJECT)
+        out.append(BenefitReportRow(
+            b.id, b.project_id, code, name, portfolio, b.name, b.unit, b.target_value,  # type: ignore[arg-type]
+            b.realized_value, b.realized_value - b.target_value,
+            realized_percent(b.realized_value, b.target_value), b.target_date,
+            names.get(b.owner_id), b.created_at, updated[b.id]))  # type: ignore[arg-type]
+    return out
+
+
+async def snapshot_rows(session: AsyncSession, snapshots: Sequence[ProjectSnapshot],
+                        ) -> list[SnapshotReportRow]:
+    """The report rows of daily project snapshots, in their order: three statements."""
+    if not snapshots:
+        return []
+    projects, updated, _ = await _context(session, ProjectSnapshot, snapshots)
+    out = []
+    for s in snapshots:
+        code, name, portfolio = projects.get(s.project_id, _NO_PROJECT)
+        out.append(SnapshotReportRow(
+            s.id, s.project_id, code, name, portfolio, s.taken_on, s.status, s.health, s.bac,  # type: ignore[arg-type]
+            s.pv, s.ev, s.ac, _index(s.ev, s.ac), _index(s.ev, s.pv), s.percent_complete,
+            s.open_risks, s.open_issues, updated[s.id]))
+    return out
+
+
+# --- allocation weeks ----------------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+
+
+async def allocation_rows(session: AsyncSession, people: Sequence[tuple[int, date]],
+                          start: date, end: date) -> list[AllocationReportRow]:
+    """The rows of these (person id, week Monday) keys: what each person has allocated in
+    each ISO week, against their capacity. Four statements, whatever the number of keys.
+
+    A row's ``updatedAt`` is the latest of the person's (and department's) last change, of the
+    allocations counted in its week, and of the deletions of the person's allocations that
+    covered it: a deleted allocation changes the weeks it covered."""
+    if not people:
+        return []
+    person_ids = sorted({pid for pid, _ in people})
+    facts = {row[0]: row for row in (await session.exec(  # type: ignore[call-overload]
+        sa.select(Person.id, Person.full_name, Department.name, Person.active,
+                  Person.capacity_hours_per_week,
+                  latest(Person.updated_at,
+                         sa.func.coalesce(Department.updated_at, Person.updated_at,
+                                          type_=UTCDateTime()), type_=UTCDateTime()))
+        .outerjoin(Department, Department.id == Person.department_id)  # type: ignore[arg-type]
+        .where(among(Person.id, person_ids)))).all()}  # type: ignore[arg-type]
+    allocations = await allocations_of(session, person_ids, start, end)
+    gone: dict[int, list[tuple[date, date, Any]]] = {}
+    d: Any = DeletedRow
+    for pid, starts, ends, at in (await session.exec(  # type: ignore[call-overload]
+            sa.select(d.person_id, d.starts_on, d.ends_on, d.deleted_at)
+            .where(d.entity == "Allocation", among(d.person_id, person_ids),
+                   *overlapping(monday(start), monday(end) + WEEK_END)))).all():
+        gone.setdefault(pid, []).append((starts, ends, at))
+    loads = {pid: {load.week_start: load for load in week_loads(pid, allocations.get(pid, ()),
+                                                                start, end)}
+             for pid in person_ids}
+    out = []
+    for pid, week_start in people:
+        _, full_name, department, active, capacity, person_changed = facts[pid]
+        load = loads[pid][week_start]
+        week_end = week_start + WEEK_END
+        changed = max([person_changed, *(a.updated_at for a in load.allocations),
+                       *(at for s, e, at in gone.get(pid, ())
+                         if s <= week_end and e >= week_start)])
+        iso = week_start.isocalendar()
+        percent = load.percent
+        out.append(AllocationReportRow(
+            pid, full_name, department, active, f"{iso.year}-W{iso.week:02d}", week_start,
+            percent, Decimal(capacity).quantize(evm.MONEY),
+            (Decimal(capacity) * percent / HUNDRED).quantize(evm.MONEY), percent > 100,
+            max(0, percent - 100), len({a.project_id for a in load.allocations}), changed))
+    return out
+
+
+WEEK_END = timedelta(days=6)
 
 
 # --- portfolio summary and trend ------------------------------------------------------------
