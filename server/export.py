@@ -15,12 +15,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from operator import attrgetter
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import request_response
@@ -28,14 +30,20 @@ from starlette.types import ASGIApp
 
 from policies.resources import Resource
 from schema.base import decode_id
+from schema.listing import as_utc
 from schema.pagination import MAX_PAGE_SIZE, encode_cursor, make_page, page_request, select_page
+from schema.reporting import allocations
+from schema.reporting.filters import AllocationRowFilter
 from schema.reporting.reports import ROW_REPORTS, RowReport
+from schema.reporting.types import AllocationRow
 from schema.schema import schema
 from server.authentication import RequireBearer, unauthenticated_response
 from server.domain.base import utcnow
 from server.error_codes import ApiErrorCode
 
 BATCH = MAX_PAGE_SIZE
+ALLOCATION_ROWS = "allocationRows"
+REPORT_NAMES = [*ROW_REPORTS, ALLOCATION_ROWS]
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
 # strips them and then may): a risk titled "=HYPERLINK(...)" would run in an analyst's Excel.
 # OWASP's CSV-injection advice is to prefix such text cells with an apostrophe, which shows
@@ -49,10 +57,10 @@ def _error(status: int, message: str, code: str) -> JSONResponse:
                         status_code=status)
 
 
-def columns(report: RowReport) -> list[tuple[Callable[[Any], Any], str]]:
-    """(how the value is read off a row, GraphQL field name) of the report's row type, in
+def columns(row_type: Any) -> list[tuple[Callable[[Any], Any], str]]:
+    """(how the value is read off a row, GraphQL field name) of a report's row type, in
     field order: an attribute, or the field's resolver (the global ids) as GraphQL calls it."""
-    definition: Any = report.row_type.__strawberry_definition__  # type: ignore[attr-defined]
+    definition: Any = row_type.__strawberry_definition__
     convert = schema.config.name_converter
     return [(f.base_resolver.wrapped_func if f.base_resolver is not None
              else attrgetter(f.python_name), convert.get_graphql_name(f))
@@ -75,40 +83,80 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _parameters(request: Request, report: RowReport) -> tuple[int | None, date]:
-    """(portfolio row id, as-of day) from the query string; ValueError says what is wrong."""
-    allowed = {"portfolioId", *(("asOf",) if report.uses_as_of else ())}
+@dataclass
+class Parameters:
+    """What the query string asks for."""
+
+    portfolio_id: int | None = None
+    as_of: date = field(default_factory=lambda: utcnow().date())
+    updated_since: datetime | None = None
+    week_from: date | None = None
+    week_to: date | None = None
+
+
+def _day(request: Request, name: str) -> date:
+    try:
+        return date.fromisoformat(request.query_params[name])
+    except ValueError:
+        raise ValueError(f"{name} must be a date, YYYY-MM-DD") from None
+
+
+def _parameters(request: Request, name: str, report: RowReport | None) -> Parameters:
+    """The query string's parameters; ValueError says what is wrong."""
+    allowed = {"updatedSince"}
+    if report is None:
+        allowed |= {"weekFrom", "weekTo"}
+    else:
+        allowed |= {"portfolioId", *(("asOf",) if report.uses_as_of else ())}
     unknown = sorted(set(request.query_params) - allowed)
     if unknown:
-        raise ValueError(f"unknown parameter {unknown[0]!r} for {report.name} "
+        raise ValueError(f"unknown parameter {unknown[0]!r} for {name} "
                          f"(accepted: {', '.join(sorted(allowed))})")
-    portfolio_id = None
+    out = Parameters()
     if "portfolioId" in request.query_params:
         value = request.query_params["portfolioId"]
         decoded = decode_id(value, expected="Portfolio")
         if decoded is None:
             raise ValueError(f"portfolioId: {value!r} is not a Portfolio id")
-        portfolio_id = decoded[1]
-    as_of = utcnow().date()
+        out.portfolio_id = decoded[1]
     if "asOf" in request.query_params:
+        out.as_of = _day(request, "asOf")
+    for key, attr in (("weekFrom", "week_from"), ("weekTo", "week_to")):
+        if key in request.query_params:
+            setattr(out, attr, _day(request, key))
+    if "updatedSince" in request.query_params:
+        text = request.query_params["updatedSince"]
         try:
-            as_of = date.fromisoformat(request.query_params["asOf"])
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ValueError("asOf must be a date, YYYY-MM-DD") from None
-    return portfolio_id, as_of
+            raise ValueError("updatedSince must be a date-time, such as "
+                             "2026-12-01T00:00:00Z") from None
+        out.updated_since = as_utc(moment)
+    return out
 
 
-async def _lines(request: Request, report: RowReport, portfolio_id: int | None,
-                 as_of: date) -> AsyncIterator[str]:
+def _header(writer: Any, buffer: io.StringIO, names: list[str]) -> str:
+    writer.writerow(names)
+    return _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+async def _lines(request: Request, report: RowReport, params: Parameters,
+                 ) -> AsyncIterator[str]:
     """The CSV text: the header, then one chunk per batch of rows."""
     sessions = request.app.state.sessions
-    names = columns(report)
+    names = columns(report.row_type)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([api for _, api in names])
-    yield buffer.getvalue()
+    yield _header(writer, buffer, [api for _, api in names])
     ordering = report.order.ordering(report.model, None)
-    where = report.in_portfolio(portfolio_id)
+    where = report.where([], params.portfolio_id, params.updated_since)
     after: str | None = None
     while True:
         page_of = page_request(ordering, first=BATCH, after=after, last=None, before=None)
@@ -121,15 +169,25 @@ async def _lines(request: Request, report: RowReport, portfolio_id: int | None,
                 statement = select_page(report.model, where, page_of)
                 fetched = (await session.exec(statement)).scalars().all()  # type: ignore[call-overload]
             page = make_page(page_of, fetched)
-            rows = await report.rows(session, page.rows, as_of)
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows([cell(read(row)) for read, _ in names]
-                         for row in rows)
-        yield buffer.getvalue()
+            rows = await report.rows(session, page.rows, params.as_of)
+        writer.writerows([cell(read(row)) for read, _ in names] for row in rows)
+        yield _drain(buffer)
         if not page.has_next:
             return
         after = encode_cursor(ordering, page.rows[-1])
+
+
+async def _allocation_lines(request: Request, params: Parameters) -> AsyncIterator[str]:
+    """allocationRows as CSV: the same rows, in batches of BATCH person-weeks."""
+    names = columns(AllocationRow)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield _header(writer, buffer, [api for _, api in names])
+    f = AllocationRowFilter(week_from=params.week_from, week_to=params.week_to,
+                            updated_since=params.updated_since)
+    async for batch in allocations.batches(request.app.state.sessions, f, BATCH):
+        writer.writerows([cell(read(row)) for read, _ in names] for row in batch)
+        yield _drain(buffer)
 
 
 async def export_csv(request: Request) -> Response:
@@ -139,20 +197,27 @@ async def export_csv(request: Request) -> Response:
         return unauthenticated_response("a bearer token is required")
     name = request.path_params["report"]
     report = ROW_REPORTS.get(name)
-    if report is None:
-        return _error(404, f"no report {name!r}; reports: {', '.join(ROW_REPORTS)}",
+    if report is None and name != ALLOCATION_ROWS:
+        return _error(404, f"no report {name!r}; reports: {', '.join(REPORT_NAMES)}",
                       ApiErrorCode.NOT_FOUND)
     try:
-        portfolio_id, as_of = _parameters(request, report)
+        params = _parameters(request, name, report)
+        lines = (_lines(request, report, params) if report is not None
+                 else _allocation_lines(request, params))
+        if report is None:
+            allocations.window(AllocationRowFilter(week_from=params.week_from,
+                                                   week_to=params.week_to))
     except ValueError as exc:
         return _error(400, str(exc), ApiErrorCode.BAD_USER_INPUT)
+    except GraphQLError as exc:
+        return _error(400, exc.message, ApiErrorCode.BAD_USER_INPUT)
     authorizer = request.app.state.authorizer
-    for resource_type in report.reads:
+    for resource_type in (report.reads if report is not None else allocations.READS):
         if not authorizer.can(viewer.subject, "read", Resource(resource_type)):
             return _error(403, f"not allowed to read {resource_type.replace('_', ' ')}",
                           ApiErrorCode.FORBIDDEN)
     return StreamingResponse(
-        _lines(request, report, portfolio_id, as_of), media_type="text/csv; charset=utf-8",
+        lines, media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
