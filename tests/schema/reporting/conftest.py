@@ -4,14 +4,17 @@ milestones, status reports, objectives, a change request and snapshots, with kno
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from server.domain.audit.models import ProjectSnapshot
 from server.domain.enums import (
+    ApproverRole,
     ChangeRequestStatus,
+    GateDecision,
+    GateStatus,
     IssueSeverity,
     IssueStatus,
     MilestoneStatus,
@@ -19,12 +22,13 @@ from server.domain.enums import (
     Rag,
     RiskStatus,
 )
-from server.domain.governance.models import RiskCategory
+from server.domain.governance.models import ProjectGate, RiskCategory
 from server.domain.models import Portfolio, Project
 from server.domain.organisation.models import StrategicObjective
 from server.domain.portfolio.models import Program
 from server.domain.project.models import Milestone, ProjectObjective
 from server.domain.raid.models import ChangeRequest, Issue, Risk, StatusReport
+from server.domain.resource.models import Allocation, Benefit
 from tests.schema.conftest import World
 from tests.schema.metrics.conftest import Sessions, evm_world  # noqa: F401 - a fixture
 
@@ -52,7 +56,10 @@ async def report_world(sessions: Sessions, evm_world: World) -> ReportWorld:  # 
     reports GREEN (15 Jan) then AMBER (31 Jan); alignment 2 x 4 + 1.5 x 2 = 11. Bob's project:
     an open risk scoring 15 whose title is a spreadsheet formula, an issue in progress, a
     cancelled milestone, a submitted change request. Another portfolio with one project.
-    Snapshots on 31 Jan (both), 1 Feb (Alice's) and 1 Mar (Alice's, out of range)."""
+    Snapshots on 31 Jan (both), 1 Feb (Alice's) and 1 Mar (Alice's, out of range). Alice's
+    project: its first gate decided GO by Carol (submitted 10 Jan, decided 13 Jan), its second
+    submitted; a benefit 50 of 200 realised. Alice allocated 60 % + 50 % (110 % in February),
+    Bob 100 % through Q1."""
     w = evm_world
     alice, bob = w.alice_project, w.bob_project
     async with sessions() as s, s.begin():
@@ -120,6 +127,28 @@ async def report_world(sessions: Sessions, evm_world: World) -> ReportWorld:  # 
                             ev=Decimal("40000.00"), ac=Decimal("65000.00")),
             ProjectSnapshot(project_id=elsewhere.id, taken_on=date(2026, 1, 31),
                             status="PROPOSED", bac=Decimal("10.00")),
+        ])
+        await s.flush()
+        s.add_all([
+            ProjectGate(project_id=alice, sequence=1, name="Initiate",
+                        approver_role=ApproverRole.PMO, status=GateStatus.APPROVED,
+                        decision=GateDecision.GO, decided_by_id=w.people["carol"],
+                        submitted_at=datetime(2026, 1, 10, 9, tzinfo=UTC),
+                        decided_at=datetime(2026, 1, 13, 16, tzinfo=UTC), note="Go ahead"),
+            ProjectGate(project_id=alice, sequence=2, name="Plan",
+                        approver_role=ApproverRole.EXECUTIVE, status=GateStatus.SUBMITTED,
+                        submitted_at=datetime(2026, 1, 28, 9, tzinfo=UTC)),
+            Benefit(project_id=alice, name="Faster orders", unit="orders/day",
+                    target_value=Decimal("200.00"), realized_value=Decimal("50.00"),
+                    target_date=date(2026, 6, 30), owner_id=w.people["carol"]),
+            # Alice: 60 % on her project in January-February and 50 % on Bob's from 2 Feb:
+            # 110 % in February's weeks. Bob: 100 % on his own through Q1.
+            Allocation(person_id=w.people["alice"], project_id=alice, role_name="PM",
+                       start_date=date(2026, 1, 5), end_date=date(2026, 2, 27), percent=60),
+            Allocation(person_id=w.people["alice"], project_id=bob, role_name="Advisor",
+                       start_date=date(2026, 2, 2), end_date=date(2026, 3, 31), percent=50),
+            Allocation(person_id=w.people["bob"], project_id=bob, role_name="PM",
+                       start_date=date(2026, 1, 1), end_date=date(2026, 3, 31), percent=100),
         ])
         await s.flush()
         return ReportWorld(w, other.id, elsewhere.id, injected.id)  # type: ignore[arg-type]
