@@ -237,16 +237,19 @@ def forecast_finish(start: date | None, finish: date | None,
 
 
 def roll_up(items: Iterable[EarnedValue]) -> EarnedValue:
-    """Sums of the unrounded BAC, PV, EV and AC, then the ratios from the sums.
+    """Sums of BAC, PV, EV and AC as each project shows them (to the cent), then the ratios
+    from the sums: a roll-up is exactly the sum of the project figures (and report rows) it
+    adds up, as a BI tool adding up the rows would find it.
 
     Projects without a planned value (no baseline) add nothing to PV; PV is None only when
     no project has one.
     """
     items = list(items)
-    pvs = [i.pv for i in items if i.pv is not None]
-    return from_totals(sum((i.bac for i in items), ZERO),
+    pvs = [_q(i.pv, MONEY) for i in items if i.pv is not None]
+    return from_totals(sum((_q(i.bac, MONEY) for i in items), ZERO),
                        sum(pvs, ZERO) if pvs else None,
-                       sum((i.ev for i in items), ZERO), sum((i.ac for i in items), ZERO))
+                       sum((_q(i.ev, MONEY) for i in items), ZERO),
+                       sum((_q(i.ac, MONEY) for i in items), ZERO))
 
 
 def band(value: Decimal | None, limits: Band | None) -> Rag | None:
