@@ -33,7 +33,7 @@ from server.export import columns
 from server.seed import seed_database
 from server.settings import DEMO_SECRET_KEY, load_settings
 
-FIELDS = " ".join(api for _, api in columns(PROJECT_ROWS))
+FIELDS = " ".join(api for _, api in columns(PROJECT_ROWS.row_type))
 PAGE = f"""
 query($after: String) {{
   reports {{ projectRows(first: 500, after: $after, asOf: "2026-06-30") {{

@@ -34,7 +34,7 @@ from server.domain.analytics.capacity import MAX_WEEKS, monday, weeks
 from server.domain.base import utcnow
 from server.domain.organisation.models import Department, Person
 from server.domain.reporting import service
-from server.domain.reporting.changes import DeletedRow, overlapping
+from server.domain.reporting.changes import ALLOCATION_CHANGES, DeletedRow, overlapping
 from server.domain.reporting.rows import AllocationReportRow
 from server.domain.resource.models import Allocation
 
@@ -129,7 +129,7 @@ def window(f: AllocationRowFilter | None, today: date | None = None) -> Window:
         people.append(sa.or_(
             p.updated_at >= since, department >= since,
             sa.exists().where(*in_window, a.updated_at >= since),
-            sa.exists().where(d.entity == "Allocation", d.person_id == p.id,
+            sa.exists().where(d.entity.in_(ALLOCATION_CHANGES), d.person_id == p.id,
                               d.deleted_at >= since, *overlapping(first, end))))
     return Window(mondays, people, since, f.over_allocated)
 

@@ -55,6 +55,12 @@ TRACKED_DELETIONS = frozenset({
 })
 
 
+VACATED = "Allocation.vacated"
+"""Not a deletion (never listed by ``deletedRows``): the weeks an allocation moved off."""
+ALLOCATION_CHANGES = ("Allocation", VACATED)
+"""What changes the weeks an allocation covered without leaving a row there."""
+
+
 class DeletedRow(SQLModel, table=True):
     """A row that was deleted: which, when, and what it belonged to."""
 
@@ -72,6 +78,12 @@ class DeletedRow(SQLModel, table=True):
                                  index=True)
 
     __table_args__ = (sa.Index("ix_deleted_row_entity_deleted_at", "entity", "deleted_at"),)
+
+
+def _projects_of(obj: Any) -> list[int]:
+    """The projects a row is recorded under (a dependency: the project that depends first)."""
+    keys = ("project_id", "from_project_id", "to_project_id")
+    return [v for v in (getattr(obj, k, None) for k in keys) if isinstance(v, int)]
 
 
 def _touched_projects(session: Session) -> tuple[set[int], list[Any], bool]:
@@ -107,9 +119,7 @@ def _touched_projects(session: Session) -> tuple[set[int], list[Any], bool]:
             continue
         if kind.__name__ in _NOT_SHOWN:
             continue
-        project_id = getattr(obj, "project_id", None)
-        if isinstance(project_id, int):
-            ids.add(project_id)
+        ids.update(_projects_of(obj))
         if kind is ProjectObjective and obj in session.dirty:
             history = sa.inspect(obj).attrs["project_id"].history
             ids.update(v for v in history.deleted or () if isinstance(v, int))
@@ -120,8 +130,31 @@ def _touched_projects(session: Session) -> tuple[set[int], list[Any], bool]:
     return ids, conditions, everything
 
 
-def _tombstones(session: Session, now: datetime) -> list[dict[str, Any]]:
+def _before(obj: Any, key: str) -> Any:
+    """An attribute's value before this flush (its current value when unchanged)."""
+    history = sa.inspect(obj).attrs[key].history
+    return history.deleted[0] if history.deleted else getattr(obj, key)
+
+
+def _vacated(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """Allocations moved off some weeks (new dates or another person): the weeks they left
+    changed too, though nothing there names them any more."""
     rows = []
+    for obj in session.dirty:
+        if type(obj).__name__ != "Allocation" or obj.id is None:
+            continue
+        keys = ("person_id", "start_date", "end_date")
+        if not any(sa.inspect(obj).attrs[k].history.has_changes() for k in keys):
+            continue
+        person_id, start, end = (_before(obj, k) for k in keys)
+        rows.append({"entity": VACATED, "entity_id": obj.id, "project_id": obj.project_id,
+                     "person_id": person_id, "starts_on": start, "ends_on": end,
+                     "deleted_at": now})
+    return rows
+
+
+def _tombstones(session: Session, now: datetime) -> list[dict[str, Any]]:
+    rows = _vacated(session, now)
     for obj in session.deleted:
         entity = type(obj).__name__
         if entity not in TRACKED_DELETIONS or getattr(obj, "id", None) is None:
@@ -129,7 +162,7 @@ def _tombstones(session: Session, now: datetime) -> list[dict[str, Any]]:
         person_id = getattr(obj, "person_id", None)
         rows.append({
             "entity": entity, "entity_id": obj.id,
-            "project_id": getattr(obj, "project_id", None),
+            "project_id": next(iter(_projects_of(obj)), None),
             "person_id": person_id if isinstance(person_id, int) else None,
             "starts_on": getattr(obj, "start_date", None),
             "ends_on": getattr(obj, "end_date", None),

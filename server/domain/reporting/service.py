@@ -44,7 +44,7 @@ from server.domain.raid.models import (
     Risk,
     StatusReport,
 )
-from server.domain.reporting.changes import DeletedRow, overlapping
+from server.domain.reporting.changes import ALLOCATION_CHANGES, DeletedRow, overlapping
 from server.domain.reporting.rows import (
     AllocationReportRow,
     BenefitReportRow,
@@ -548,7 +548,7 @@ async def allocation_rows(session: AsyncSession, people: Sequence[tuple[int, dat
     d: Any = DeletedRow
     for pid, starts, ends, at in (await session.exec(  # type: ignore[call-overload]
             sa.select(d.person_id, d.starts_on, d.ends_on, d.deleted_at)
-            .where(d.entity == "Allocation", among(d.person_id, person_ids),
+            .where(d.entity.in_(ALLOCATION_CHANGES), among(d.person_id, person_ids),
                    *overlapping(monday(start), monday(end) + WEEK_END)))).all():
         gone.setdefault(pid, []).append((starts, ends, at))
     loads = {pid: {load.week_start: load for load in week_loads(pid, allocations.get(pid, ()),
