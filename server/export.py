@@ -7,7 +7,8 @@ the values are formatted as GraphQL serializes them (Decimal as plain strings, I
 enum names, global ids). Authentication is the bearer token of ``/graphql`` and every read is
 asked of the same enforcer. Rows are streamed in keyset batches of ``BATCH`` (the API's
 maximum page size), each batch in its own short session, so memory stays flat however many
-rows there are.
+rows there are. ``allocationRows`` (person-weeks, not a table) streams its own batches; every
+report takes ``updatedSince`` as its GraphQL filter does.
 """
 
 from __future__ import annotations
