@@ -3,10 +3,17 @@ allocationRows' person-week grid, its filters and its keyset paging both ways.""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from server.domain.enums import EvmMetric
+from server.domain.governance.models import RagThreshold, RiskCategory
+from server.domain.organisation.models import StrategicObjective
 from tests.schema.conftest import Api, codes
 from tests.schema.reporting.conftest import ReportWorld
 
@@ -161,3 +168,69 @@ async def test_bad_arguments_say_what_is_wrong(api: Api, report_world: ReportWor
     # then
     assert codes(result) == ["BAD_USER_INPUT"], result
     assert message in result["errors"][0]["message"]
+
+
+# --- changes the console makes (no API mutation): thresholds, weights, names ----------------
+
+PROJECTS_SINCE = """
+query($since: DateTime) { reports {
+  projectRows(filter: {updatedSince: $since}) { nodes { code } }
+  riskRows(filter: {updatedSince: $since}) { nodes { title } } } }"""
+
+
+async def changed_since(api: Api, sessions: Any, change: Any) -> dict[str, list[str]]:
+    """What projectRows and riskRows return for updatedSince a moment before ``change``."""
+    await asyncio.sleep(0.005)
+    since = datetime.now(UTC).isoformat()
+    await asyncio.sleep(0.005)
+    async with sessions() as s, s.begin():
+        await change(s)
+    result = (await api("ana", PROJECTS_SINCE, since=since))["data"]["reports"]
+    return {"projects": sorted(r["code"] for r in result["projectRows"]["nodes"]),
+            "risks": sorted(r["title"] for r in result["riskRows"]["nodes"])}
+
+
+async def test_new_rag_thresholds_move_every_project_row(api: Api, report_world: ReportWorld,
+                                                         sessions: Any) -> None:
+    async def change(s: Any) -> None:
+        threshold = (await s.exec(sa.select(RagThreshold).limit(1))).scalars().first()
+        if threshold is None:
+            s.add(RagThreshold(metric=EvmMetric.CPI, green_at=Decimal("0.95"),
+                               amber_at=Decimal("0.85")))
+        else:
+            threshold.green_at += Decimal("0.01")
+
+    # when the PMO changes the bands, every project's health may change
+    changed = await changed_since(api, sessions, change)
+
+    # then
+    assert changed == {"projects": ["PRJ-0001", "PRJ-0002", "PRJ-0100"], "risks": []}
+
+
+async def test_an_objective_weight_moves_the_projects_aligned_to_it(
+    api: Api, report_world: ReportWorld, sessions: Any,
+) -> None:
+    async def change(s: Any) -> None:
+        grow = (await s.exec(sa.select(StrategicObjective).where(
+            StrategicObjective.code == "GROW"))).scalars().one()
+        grow.weight = Decimal("3")
+
+    # when: only Alice's project aligns to GROW
+    changed = await changed_since(api, sessions, change)
+
+    # then
+    assert changed == {"projects": ["PRJ-0001"], "risks": []}
+
+
+async def test_a_category_rename_moves_its_risks_rows(api: Api, report_world: ReportWorld,
+                                                      sessions: Any) -> None:
+    async def change(s: Any) -> None:
+        category = (await s.exec(sa.select(RiskCategory).where(
+            RiskCategory.code == "TECH"))).scalars().one()
+        category.name = "Technology"
+
+    # when
+    changed = await changed_since(api, sessions, change)
+
+    # then: the one risk in that category shows the new name; no project row shows it
+    assert changed == {"projects": [], "risks": ["Vendor late"]}
