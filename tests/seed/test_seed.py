@@ -32,7 +32,7 @@ from server.settings import DEMO_SECRET_KEY, load_settings
 TODAY = date(2026, 3, 16)
 # Columns that may differ between two runs of the same seed (when the rows were written,
 # and Argon2's random salt).
-VOLATILE = {"created_at", "updated_at", "password_hash"}
+VOLATILE = {"created_at", "updated_at", "changed_at", "password_hash"}
 SEED_TABLES = [
     "department", "person", "casbin_rule", "strategic_objective", "project_type", "risk_category",
     "rag_threshold", "setting", "governance_template", "gate_template", "checklist_item_template",

@@ -28,9 +28,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from server.domain.base import UTCDateTime, utcnow
+from server.domain.base import TimestampedTable, UTCDateTime, utcnow
 from server.domain.governance.models import RagThreshold
 from server.domain.organisation.models import Person, StrategicObjective
 from server.domain.portfolio.models import Portfolio, Program
@@ -61,12 +61,11 @@ ALLOCATION_CHANGES = ("Allocation", VACATED)
 """What changes the weeks an allocation covered without leaving a row there."""
 
 
-class DeletedRow(SQLModel, table=True):
+class DeletedRow(TimestampedTable, table=True):
     """A row that was deleted: which, when, and what it belonged to."""
 
     __tablename__ = "deleted_row"
 
-    id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=64)
     """The GraphQL type name of what was deleted (``Risk``)."""
     entity_id: int = Field()
@@ -149,7 +148,7 @@ def _vacated(session: Session, now: datetime) -> list[dict[str, Any]]:
         person_id, start, end = (_before(obj, k) for k in keys)
         rows.append({"entity": VACATED, "entity_id": obj.id, "project_id": obj.project_id,
                      "person_id": person_id, "starts_on": start, "ends_on": end,
-                     "deleted_at": now})
+                     "deleted_at": now, "created_at": now, "updated_at": now})
     return rows
 
 
@@ -166,7 +165,7 @@ def _tombstones(session: Session, now: datetime) -> list[dict[str, Any]]:
             "person_id": person_id if isinstance(person_id, int) else None,
             "starts_on": getattr(obj, "start_date", None),
             "ends_on": getattr(obj, "end_date", None),
-            "deleted_at": now,
+            "deleted_at": now, "created_at": now, "updated_at": now,
         })
     return rows
 

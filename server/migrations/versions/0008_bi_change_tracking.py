@@ -35,6 +35,8 @@ def upgrade() -> None:
     op.create_table(
         'deleted_row',
         sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column('entity_id', sa.Integer(), nullable=False),
         sa.Column('project_id', sa.Integer(), nullable=True),
@@ -49,6 +51,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_deleted_row_entity_deleted_at', ['entity', 'deleted_at'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_deleted_row_deleted_at'), ['deleted_at'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_deleted_row_updated_at'), ['updated_at'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_deleted_row_project_id'), ['project_id'],
                               unique=False)
