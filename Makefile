@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@# setuptools tells every editable install that same-named folders may shadow the package
 	@# (an InformationOnly notice; ours are the package): not shown, nothing else hidden.
 	PYTHONWARNINGS="ignore:Editable installation" \
-		$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+		$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,examples]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -70,7 +70,7 @@ lint-schema:
 	bash .ci/graphql_schema_lint.sh
 
 lint: install
-	$(BIN)/ruff check server schema policies admin tests bench
+	$(BIN)/ruff check server schema policies admin tests bench examples
 
 schema: install
 	$(BIN)/pmo schema export
@@ -82,7 +82,7 @@ bench-seed: install
 # floor, project detail, the BI page at scale 100 and writes (bench/load.py; about 8 minutes).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); installs wrk and, outside the
 # repository, PostGraphile. BENCH_ARGS passes options, e.g. BENCH_ARGS='--rev HEAD'.
-.PHONY: bench bench-ci bench-console
+.PHONY: bench bench-ci bench-console bench-bi
 BENCH_ARGS ?=
 
 bench: install
@@ -94,11 +94,16 @@ bench-ci: install
 	$(BIN)/python bench/load.py --duration 3 --warmup 2 --rounds 1 --bi-scale 10 \
 		--postgraphile auto $(BENCH_ARGS)
 	$(BIN)/python bench/console_dashboard.py --requests 10
+	$(BIN)/python bench/bi_feed.py --scale 10 --compare-scale 0
 
 # The console's home page (the PMO dashboard) at seed scale 10: SQLite, and PostgreSQL when
 # PMO_BENCH_POSTGRES_URL names a server.
 bench-console: install
 	$(BIN)/python bench/console_dashboard.py
+
+# BI feed, scale 100 on PostgreSQL: page times to the last page, their plans, CSV export RSS.
+bench-bi: install
+	$(BIN)/python bench/bi_feed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
