@@ -289,7 +289,17 @@ def keyset_condition(ordering: Ordering, values: list[Any], *, after: bool) -> C
             step = expr > value if forward else expr < value
         equal_prefix = [(e.is_(None) if v is None else e == v) for e, _d, v in keys[:i]]
         alternatives.append(sa.and_(*equal_prefix, step))
-    return sa.or_(*alternatives) if alternatives else sa.false()
+    if not alternatives:
+        return sa.false()
+    condition = sa.or_(*alternatives)
+    first, desc, value = keys[0]
+    if len(keys) > 1 and value is not None and not isinstance(value, bool):
+        # Implied by the alternatives, but an index can start from it: without it PostgreSQL
+        # reads the leading column's index from its first entry and filters (a page deep in
+        # the list read every entry before it).
+        forward = (not desc) if after else desc
+        condition = sa.and_(first >= value if forward else first <= value, condition)
+    return condition
 
 
 # --- arguments and fetching ----------------------------------------------------------
