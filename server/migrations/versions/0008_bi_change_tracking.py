@@ -4,7 +4,7 @@ Revision ID: 0008_bi_change_tracking
 Revises: 0007_console_sign_in
 Create Date: 2026-12-07 12:00:00
 
-``project.changed_at`` is the latest change to anything a project's report row shows (filled
+A partial index serves earned value's milestone plans. ``project.changed_at`` is the latest change to anything a project's report row shows (filled
 from ``updated_at`` for existing projects); ``deleted_row`` records deletions so that an
 incremental BI load can remove them (``reports { deletedRows }``).
 """
@@ -32,6 +32,10 @@ def upgrade() -> None:
                               nullable=False)
         batch_op.create_index(batch_op.f('ix_project_changed_at'), ['changed_at'],
                               unique=False)
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.create_index('ix_milestone_planned_percent', ['project_id'], unique=False,
+                              postgresql_where=sa.text('planned_percent IS NOT NULL'),
+                              sqlite_where=sa.text('planned_percent IS NOT NULL'))
     op.create_table(
         'deleted_row',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -62,6 +66,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('deleted_row')
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.drop_index('ix_milestone_planned_percent')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_changed_at'))
         batch_op.drop_column('changed_at')
