@@ -24,15 +24,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('project', schema=None) as batch_op:
+    # SQLite rebuilds the table to make the column NOT NULL: keep its AUTOINCREMENT (0004).
+    keep = {"sqlite_autoincrement": True}
+    with op.batch_alter_table('project', schema=None, table_kwargs=keep) as batch_op:
         batch_op.add_column(sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE project SET changed_at = updated_at")
-    with op.batch_alter_table('project', schema=None) as batch_op:
+    with op.batch_alter_table('project', schema=None, table_kwargs=keep) as batch_op:
         batch_op.alter_column('changed_at', existing_type=sa.DateTime(timezone=True),
                               nullable=False)
         batch_op.create_index(batch_op.f('ix_project_changed_at'), ['changed_at'],
                               unique=False)
-    with op.batch_alter_table('milestone', schema=None) as batch_op:
+    with op.batch_alter_table('milestone', schema=None, table_kwargs=keep) as batch_op:
         batch_op.create_index('ix_milestone_planned_percent', ['project_id'], unique=False,
                               postgresql_where=sa.text('planned_percent IS NOT NULL'),
                               sqlite_where=sa.text('planned_percent IS NOT NULL'))
@@ -68,6 +70,7 @@ def downgrade() -> None:
     op.drop_table('deleted_row')
     with op.batch_alter_table('milestone', schema=None) as batch_op:
         batch_op.drop_index('ix_milestone_planned_percent')
-    with op.batch_alter_table('project', schema=None) as batch_op:
+    with op.batch_alter_table('project', schema=None,
+                              table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_changed_at'))
         batch_op.drop_column('changed_at')
