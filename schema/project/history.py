@@ -35,6 +35,7 @@ from schema.pagination import (
 from schema.raid.types import (
     LazyPerson,
     LazyProject,
+    child_resource,
     person_of,
     project_of,
 )
@@ -149,6 +150,16 @@ class Stakeholder(relay.Node):
     @strawberry.field(description="The project.", metadata=plan(project_of("project_id")))
     async def project(self, info: Info) -> LazyProject | None:
         return await project_of("project_id").resolve(info, self.row)
+
+    @strawberry.field(description="Whether the viewer may edit this stakeholder.")
+    async def viewer_can_update(self, info: Info) -> bool:
+        return info.context.can("update", await child_resource(
+            info, "stakeholder", self.row.project_id, self.row.id))
+
+    @strawberry.field(description="Whether the viewer may delete this stakeholder.")
+    async def viewer_can_delete(self, info: Info) -> bool:
+        return info.context.can("delete", await child_resource(
+            info, "stakeholder", self.row.project_id, self.row.id))
 
     @classmethod
     def from_row(cls, row: StakeholderRow) -> Stakeholder:

@@ -3,12 +3,13 @@
 from schema.project.history import ProjectBaseline, ProjectSnapshot, Stakeholder
 from schema.project.mutations import ProjectMutations
 from schema.project.queries import ProjectQueries
+from schema.project.stakeholders import StakeholderMutations
 from server.domain.audit.models import ProjectSnapshot as SnapshotRow
 from server.domain.collaboration.models import Stakeholder as StakeholderRow
 from server.domain.project.models import ProjectBaseline as BaselineRow
 
 QUERIES: list[type] = [ProjectQueries]
-MUTATIONS: list[type] = [ProjectMutations]
+MUTATIONS: list[type] = [ProjectMutations, StakeholderMutations]
 SUBSCRIPTIONS: list[type] = []
 TYPES: list[type] = []
 # GraphQL type name -> (type, table, policy resource type), for node(id:)

@@ -25,6 +25,7 @@ from schema.organisation.types import Person
 from schema.pagination import After, Before, Connection, First, Last
 from schema.portfolio.types import Portfolio
 from schema.project.history import HistoryProjectFields
+from schema.project.stakeholders import StakeholderProjectFields
 from schema.raid.project_fields import RaidProjectFields
 from schema.resource.project_fields import ResourceProjectFields
 from server.domain.governance.models import GovernanceTemplate as GovernanceTemplateRow
@@ -49,8 +50,8 @@ GATES = Children(PROJECT_GATES, ProjectGateRow.project_id)
 
 @strawberry.type(description="A project under PMO governance.")
 class Project(RaidProjectFields, ControlProjectFields, ResourceProjectFields,
-              HistoryProjectFields, MetricsProjectFields, DecisionProjectFields,
-              AnalyticsProjectFields,
+              HistoryProjectFields, StakeholderProjectFields, MetricsProjectFields,
+              DecisionProjectFields, AnalyticsProjectFields,
               relay.Node):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Unique code such as PRJ-0042.")

@@ -136,6 +136,15 @@ class Engagement(StrEnum):
     LEADING = "LEADING"
 
 
+class StakeholderQuadrant(StrEnum):
+    """Where a stakeholder falls on the power (influence) / interest grid."""
+
+    MANAGE_CLOSELY = "MANAGE_CLOSELY"
+    KEEP_SATISFIED = "KEEP_SATISFIED"
+    KEEP_INFORMED = "KEEP_INFORMED"
+    MONITOR = "MONITOR"
+
+
 class NotificationChannel(StrEnum):
     IN_APP = "IN_APP"
     EMAIL = "EMAIL"

@@ -36,6 +36,9 @@ class Stakeholder(TimestampedTable, table=True):
         check("influence BETWEEN 1 AND 5", "influence_range"),
         check("interest BETWEEN 1 AND 5", "interest_range"),
         check("(person_id IS NULL) <> (external_name IS NULL)", "person_or_external"),
+        # A person is on a project's register once (external parties have no person_id; NULLs
+        # are distinct). A unique index, not a constraint: SQLite adds it without a rebuild.
+        sa.Index("uq_stakeholder_project_id_person_id", "project_id", "person_id", unique=True),
     )
 
 

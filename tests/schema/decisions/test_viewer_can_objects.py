@@ -81,6 +81,11 @@ KINDS = [
                            "lesson"),
          _mutation("updateLesson", ", title: \"Book vendors very early\""),
          _mutation("deleteLesson", "")),
+    Kind("Stakeholder", _create("createStakeholder", "projectId: $project, personId: $person, "
+                                                     "role: \"Key user\", influence: 3, "
+                                                     "interest: 4", "stakeholder"),
+         _mutation("updateStakeholder", ", role: \"Lead user\""),
+         _mutation("deleteStakeholder", "")),
     Kind("Comment", _create("addComment", "parentId: $project, body: \"Looks late\"", "comment"),
          _mutation("editComment", ", body: \"Looks very late\""), _mutation("deleteComment", ""),
          creator="alice"),
