@@ -51,6 +51,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(schema_app, name="schema")
 webhooks_app = typer.Typer(help="Outbound webhooks.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
+notify_app = typer.Typer(help="Workflow notifications.", no_args_is_help=True)
+app.add_typer(notify_app, name="notify")
 operations_app = typer.Typer(help="Persisted operations.", no_args_is_help=True)
 app.add_typer(operations_app, name="operations")
 token_app = typer.Typer(
@@ -239,6 +241,42 @@ def snapshot(
     count, purged = run_db(settings, work)
     out.print(f"took {count:,} project snapshots for {day.isoformat()}; forgot {purged:,} "
               f"deletions older than {settings.deleted_rows_retention_days} days")
+
+
+@notify_app.command("overdue")
+def notify_overdue(
+    on: Annotated[str | None, typer.Option(
+        "--on", help="The day to check as, YYYY-MM-DD (default: today, UTC).")] = None,
+) -> None:
+    """Notify the manager of each active project whose status report for last week (the week
+    that ended last Sunday) is missing. Run it daily or weekly (cron); running it again in the
+    same week notifies nobody twice."""
+    from server.broadcast import for_database
+    from server.db import session_factory
+    from server.domain.base import utcnow
+    from server.domain.collaboration.workflow import due_period, overdue_reports
+    from server.domain.events import take_staged
+
+    try:
+        day = date.fromisoformat(on) if on is not None else utcnow().date()
+    except ValueError:
+        fail(f"--on: {on!r} is not a date (YYYY-MM-DD)")
+    settings = settings_or_exit()
+
+    async def work(engine: Any) -> int:
+        async with session_factory(engine)() as session, session.begin():
+            raised = await overdue_reports(session, day)
+            staged = take_staged(session)
+        # Open subscriptions hear of the new notifications: on PostgreSQL through NOTIFY to
+        # every server process; on SQLite no other process can listen, so nothing to do.
+        live = for_database(settings.database_url, engine)
+        for event in staged:
+            await live.publish(event)
+        return raised
+
+    count = run_db(settings, work)
+    out.print(f"notified {count:,} manager(s) of status reports overdue for the week ending "
+              f"{due_period(day).isoformat()}")
 
 
 @webhooks_app.command("deliver")

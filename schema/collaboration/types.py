@@ -49,6 +49,17 @@ NotificationKind = described(
     NotificationKindEnum, "What a notification is about.", {
         "MENTION": "Somebody mentioned you in a comment.",
         "REPLY": "Somebody answered your comment.",
+        "GATE_SUBMITTED": "A gate you may decide was submitted for decision.",
+        "GATE_DECIDED": "A gate of a project you manage or sponsor was decided.",
+        "CHANGE_REQUEST_SUBMITTED": "A change request you may decide was submitted.",
+        "CHANGE_REQUEST_DECIDED": "A change request on a project you manage or sponsor was "
+                                  "decided.",
+        "RISK_ESCALATED": "A risk of a project you manage, sponsor or own the portfolio of "
+                          "happened and became an issue.",
+        "OVER_ALLOCATED": "An allocation takes you, or somebody on a project you manage, above "
+                          "100 % in some week.",
+        "STATUS_REPORT_OVERDUE": "The status report of a project you manage is overdue for "
+                                 "last week (`pmo notify overdue`).",
     }, name="NotificationKind")
 DeliveryStatus = described(enums.DeliveryStatus, "Where a webhook delivery stands.", {
     "PENDING": "Waiting for its first attempt.",

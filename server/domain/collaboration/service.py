@@ -54,6 +54,13 @@ class NotificationKind(StrEnum):
 
     MENTION = "MENTION"
     REPLY = "REPLY"
+    GATE_SUBMITTED = "GATE_SUBMITTED"
+    GATE_DECIDED = "GATE_DECIDED"
+    CHANGE_REQUEST_SUBMITTED = "CHANGE_REQUEST_SUBMITTED"
+    CHANGE_REQUEST_DECIDED = "CHANGE_REQUEST_DECIDED"
+    RISK_ESCALATED = "RISK_ESCALATED"
+    OVER_ALLOCATED = "OVER_ALLOCATED"
+    STATUS_REPORT_OVERDUE = "STATUS_REPORT_OVERDUE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +169,33 @@ async def _wants(session: AsyncSession, person_id: int, kind: NotificationKind) 
 async def _notify(session: AsyncSession, *, recipient_id: int, kind: NotificationKind,
                   comment: Comment, message: str) -> Notification | None:
     """Add an in-app notification about the comment's parent, unless the recipient opted out."""
+    return await deliver(session, recipient_id=recipient_id, kind=kind,
+                         entity=(comment.parent_type, comment.parent_id), message=message,
+                         flush_now=False)
+
+
+async def deliver(session: AsyncSession, *, recipient_id: int, kind: NotificationKind,
+                  entity: tuple[str, int], message: str, once: bool = False,
+                  flush_now: bool = True) -> Notification | None:
+    """Add an in-app notification of ``kind`` about ``entity`` for the recipient, unless they
+    turned that kind off. ``once``: nothing if they already have this very message of this
+    kind about this entity (a message naming its period makes a raise once per period). The
+    notification is announced to their live subscription after commit."""
     if not await _wants(session, recipient_id, kind):
         return None
+    if once:
+        existing = (await session.exec(select(Notification.id).where(
+            Notification.recipient_id == recipient_id, Notification.kind == kind.value,
+            Notification.entity_type == entity[0], Notification.entity_id == entity[1],
+            Notification.message == message))).first()
+        if existing is not None:
+            return None
     notification = Notification(recipient_id=recipient_id, kind=kind.value,
-                                entity_type=comment.parent_type, entity_id=comment.parent_id,
-                                message=message)
+                                entity_type=entity[0], entity_id=entity[1], message=message)
     session.add(notification)
     session.info.setdefault(_NEW_NOTIFICATIONS, []).append(notification)
+    if flush_now:
+        await _flush_notifications(session)
     return notification
 
 

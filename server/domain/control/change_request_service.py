@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from policies.resources import Resource
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.collaboration import workflow
 from server.domain.common import flush
 from server.domain.control.schemas import ChangeRequestCreate, ChangeRequestUpdate
 from server.domain.enums import ChangeRequestStatus
@@ -133,4 +134,6 @@ async def submit(session: AsyncSession, *, actor: Actor, change_request_id: int,
     await audit.record(session, actor=actor, action="submit", entity_type=ENTITY_TYPE,
                        entity_id=change_request.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(change_request)))
+    await workflow.change_request_submitted(session, actor, change_request,
+                                            await resource_for(session, change_request))
     return change_request

@@ -14,6 +14,7 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
+from server.domain.collaboration import workflow
 from server.domain.common import flush
 from server.domain.enums import ChangeRequestStatus
 from server.domain.errors import DomainError, ErrorCode
@@ -86,4 +87,5 @@ async def decide(session: AsyncSession, *, actor: Actor, change_request_id: int,
     events.stage(session, DomainEvent(
         "change_request.decided", "ChangeRequest", change_request_id, project.portfolio_id,
         {"project_id": project.id, "decision": decision.value}))
+    await workflow.change_request_decided(session, actor, change_request)
     return change_request

@@ -16,6 +16,7 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
+from server.domain.collaboration import workflow
 from server.domain.enums import GateDecision, GateStatus, ProjectStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
@@ -268,6 +269,9 @@ async def submit_gate(session: AsyncSession, *, actor: Actor, gate_id: int) -> P
     await audit.record(session, actor=actor, action="submit", entity_type="ProjectGate",
                        entity_id=gate_id, changes=audit.diff(before, audit.snapshot(gate)))
     events.stage(session, _publish("gate.changed", gate, project, action="submit"))
+    await workflow.gate_submitted(session, actor, gate, await project_resource(
+        session, gate.project_id, "project_gate", field="id", row_id=gate.id,
+        approver_role=gate.approver_role.value))
     return gate
 
 
@@ -326,4 +330,5 @@ async def decide_gate(session: AsyncSession, *, actor: Actor, gate_id: int,
                                action="baseline_at_gate", field="id")
     events.stage(session, _publish("gate.decided", gate, project, decision=decision.value,
                                    project_status=project.status.value))
+    await workflow.gate_decided(session, actor, gate)
     return gate

@@ -29,10 +29,12 @@ from server.domain.integration.models import Webhook, WebhookDelivery
 # The event types the services stage (grep ``DomainEvent(`` in server/domain); a test keeps
 # this list in step with the code.
 KNOWN_EVENT_TYPES = frozenset({
-    "allocation.changed", "benefit.changed", "change_request.decided", "comment.added",
+    "allocation.changed", "allocation.over_allocated", "benefit.changed",
+    "change_request.decided", "change_request.submitted", "comment.added",
     "cost_entry.changed",
-    "cost_entry.recorded", "gate.changed", "gate.decided", "lesson.added", "lesson.changed",
-    "milestone.changed", "project.changed", "risk.escalated", "status_report.submitted",
+    "cost_entry.recorded", "gate.changed", "gate.decided", "gate.submitted", "lesson.added",
+    "lesson.changed", "milestone.changed", "project.changed", "risk.escalated",
+    "stakeholder.changed", "status_report.overdue", "status_report.submitted",
 })
 MAX_URL_LENGTH = 2000
 SECRET_PREFIX = "whsec_"

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.collaboration import workflow
 from server.domain.enums import IssueSeverity, RiskStatus
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
@@ -166,4 +167,5 @@ async def escalate(session: AsyncSession, *, actor: Actor, risk_id: int, version
         "risk.escalated", "Risk", risk.id,  # type: ignore[arg-type]
         project.portfolio_id if project else None,
         {"issue_id": created.id, "project_id": risk.project_id}))
+    await workflow.risk_escalated(session, actor, risk, created)
     return risk, created

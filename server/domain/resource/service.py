@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
+from server.domain.collaboration import workflow
 from server.domain.common import flush, validated
 from server.domain.errors import DomainError, ErrorCode
 from server.domain.events import DomainEvent
@@ -151,6 +152,7 @@ async def create_allocation(session: AsyncSession, *, actor: Actor,
     await _stage_allocation(session, allocation, "create")
     warnings = await over_allocated_weeks(session, person_id=allocation.person_id,
                                           start=allocation.start_date, end=allocation.end_date)
+    await workflow.over_allocated(session, actor, allocation, warnings)
     return AllocationChange(allocation, warnings)
 
 
@@ -179,6 +181,8 @@ async def update_allocation(session: AsyncSession, *, actor: Actor, allocation_i
         await _stage_allocation(session, allocation, "update")
     warnings = await over_allocated_weeks(session, person_id=allocation.person_id,
                                           start=allocation.start_date, end=allocation.end_date)
+    if changes:
+        await workflow.over_allocated(session, actor, allocation, warnings)
     return AllocationChange(allocation, warnings)
 
 

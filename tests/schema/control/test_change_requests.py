@@ -316,8 +316,9 @@ async def test_pm_submits_a_draft_for_a_decision(
     submit = (await audits(sessions, "ChangeRequest", row_id))[-1]
     assert (submit.action, submit.actor_id) == ("submit", world.people["alice"])
     assert submit.changes == {"status": {"before": "DRAFT", "after": "SUBMITTED"}}
-    # submitting stages no event (deciding will)
-    assert await rows(sessions, OutboxEvent) == []
+    # submitting stages the event its approvers' webhooks may subscribe to
+    assert [e.event_type for e in await rows(sessions, OutboxEvent)] == [
+        "change_request.submitted"]
 
 
 async def test_submitting_twice_is_refused(api: Api, world: World, sessions: Sessions) -> None:
