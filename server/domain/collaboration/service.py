@@ -32,6 +32,8 @@ from server.domain.project.models import Project
 
 MAX_BODY = 10_000
 ADDED = "comment.added"
+EDITED = "comment.edited"
+DELETED = "comment.deleted"
 NOTIFIED = events.NOTIFICATION_CREATED  # announced live only, never in the outbox
 _NEW_NOTIFICATIONS = "pmo_new_notifications"
 MAX_IDS = 500
@@ -322,7 +324,19 @@ async def edit(session: AsyncSession, *, actor: Actor, comment_id: int,
     await _notify_mentions(session, actor=actor, comment=comment, people=new_people,
                            label=label)
     await _flush_notifications(session)
+    await _stage_comment(session, EDITED, comment)
     return comment
+
+
+async def _stage_comment(session: AsyncSession, event_type: str, comment: Comment) -> None:
+    """Stage a comment event for webhooks, as adding one does."""
+    model = _model_of(session, comment.parent_type)
+    parent = await session.get(model, comment.parent_id) if model is not None else None
+    events.stage(session, DomainEvent(
+        event_type, "Comment", comment.id,  # type: ignore[arg-type]
+        await _portfolio_of(session, parent) if parent is not None else None,
+        {"parent_type": comment.parent_type, "parent_id": comment.parent_id,
+         "author_id": comment.author_id, "mentions": list(comment.mentions)}))
 
 
 def _model_of(session: AsyncSession, type_name: str) -> type[SQLModel] | None:
@@ -344,6 +358,7 @@ async def delete(session: AsyncSession, *, actor: Actor, comment_id: int) -> Com
     await audit.record(session, actor=actor, action="delete", entity_type="Comment",
                        entity_id=comment.id,  # type: ignore[arg-type]
                        changes=audit.diff(before, audit.snapshot(comment)))
+    await _stage_comment(session, DELETED, comment)
     return comment
 
 

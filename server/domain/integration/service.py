@@ -30,7 +30,8 @@ from server.domain.integration.models import Webhook, WebhookDelivery
 # this list in step with the code.
 KNOWN_EVENT_TYPES = frozenset({
     "allocation.changed", "allocation.over_allocated", "benefit.changed",
-    "change_request.decided", "change_request.submitted", "comment.added",
+    "change_request.decided", "change_request.submitted", "comment.added", "comment.deleted",
+    "comment.edited",
     "cost_entry.changed",
     "cost_entry.recorded", "gate.changed", "gate.decided", "gate.submitted", "lesson.added",
     "lesson.changed", "milestone.changed", "project.changed", "risk.escalated",

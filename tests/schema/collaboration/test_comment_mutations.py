@@ -347,6 +347,31 @@ async def test_a_comment_is_announced_in_the_outbox_for_webhooks(
     assert comment["body"] == "ping @carol@example.com"
 
 
+async def test_editing_and_deleting_a_comment_are_announced_too(
+    api: Api, world: World, collab: Collab
+) -> None:
+    # given Bob's comment on a risk of Alice's project
+    risk = await collab.risk()
+    added = await api("bob", ADD, input={"parentId": world.gid("Risk", risk), "body": "draft"})
+    gid = _ok(added, "addComment")["comment"]["id"]
+
+    # when he edits it to mention Carol, then deletes it
+    _ok(await api("bob", EDIT, input={"id": gid, "body": "ping @carol@example.com"}),
+        "editComment")
+    _ok(await api("bob", DELETE, input={"id": gid}), "deleteComment")
+
+    # then each staged its event, filed under the portfolio, as adding did
+    events = [e for e in await collab.rows(OutboxEvent) if e.event_type.startswith("comment.")]
+    assert [e.event_type for e in events] == ["comment.added", "comment.edited",
+                                              "comment.deleted"]
+    row_id = (await collab.rows(Comment))[0].id
+    for event in events[1:]:
+        assert event.payload == {
+            "entity_type": "Comment", "entity_id": row_id, "portfolio_id": world.portfolio,
+            "parent_type": "Risk", "parent_id": risk, "author_id": world.people["bob"],
+            "mentions": [world.people["carol"]]}
+
+
 TRAIL = """query($id: ID!) { auditEvents(filter: {entityId: $id}, orderBy: [{field: AT}]) {
   nodes { action changes } } }"""
 
