@@ -279,6 +279,38 @@ def notify_overdue(
               f"{due_period(day).isoformat()}")
 
 
+@notify_app.command("send")
+def notify_send(
+    once: Annotated[bool, typer.Option(
+        "--once", help="Send what is due now, then exit (for cron).")] = False,
+    batch: Annotated[int, typer.Option(
+        "--batch", min=1, max=1000, help="Emails claimed and sent at a time.")] = 50,
+    interval: Annotated[float, typer.Option(
+        "--interval", min=0.1, help="Seconds to wait when nothing is due.")] = 5.0,
+) -> None:
+    """Send the notification emails waiting in the outbox through PMO_SMTP_URL, at least once,
+    retrying failures with back-off (1 min, 5 min, 30 min, then every 2 h) until sent. Several
+    senders may run against PostgreSQL; one on SQLite."""
+    from server.db import session_factory
+    from server.mailer import Smtp, run
+
+    settings = settings_or_exit()
+    if settings.smtp_url is None:
+        fail("PMO_SMTP_URL is not set: say where to send email, such as "
+             "smtp+starttls://user:password@mail.example.com:587")
+    try:
+        smtp = Smtp.from_url(settings.smtp_url.get_secret_value())
+    except ValueError as exc:
+        fail(str(exc))
+
+    async def work(engine: Any) -> Any:
+        return await run(session_factory(engine), smtp, sender=settings.smtp_from,
+                         app_url=settings.app_url, once=once, batch=batch, interval=interval)
+
+    total = run_db(settings, work)
+    out.print(f"sent {total.sent:,} email(s); {total.retrying:,} failed and will be retried")
+
+
 @webhooks_app.command("deliver")
 def webhooks_deliver(
     once: Annotated[bool, typer.Option(

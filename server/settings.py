@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     # Deleted rows are listed by reports { deletedRows } for this many days (then purged by
     # `pmo snapshot`): an incremental BI load must run at least this often.
     deleted_rows_retention_days: int = Field(default=90, ge=1, le=3650)
+    # Outgoing email (pmo notify send): smtp://user:pass@host:587 (STARTTLS when offered),
+    # smtp+starttls://... (STARTTLS required), smtps://...:465 (TLS from the start); none:
+    # emails wait in the outbox. The sender address, and the frontend's base URL for links.
+    smtp_url: SecretStr | None = None
+    smtp_from: str = "PMO <pmo@localhost>"
+    app_url: str = "http://127.0.0.1:8000"
     failures_per_minute_per_address: int = Field(default=30, ge=0)
     failures_per_minute_per_account: int = Field(default=10, ge=0)
     oidc_issuer: str | None = None

@@ -12,6 +12,7 @@ from server.domain.audit.models import AuditEvent, ProjectSnapshot
 from server.domain.auth.models import ApiToken, CasbinRule, ConsoleSignIn
 from server.domain.collaboration.models import (
     Comment,
+    EmailMessage,
     Notification,
     NotificationPreference,
     Stakeholder,
@@ -61,7 +62,7 @@ for _table in metadata.tables.values():
 
 __all__ = [
     "Allocation", "ApiToken", "Assumption", "AuditEvent", "Benefit", "CasbinRule", "ConsoleSignIn",
-    "DeletedRow",
+    "DeletedRow", "EmailMessage",
     "ChangeRequest", "ChecklistItemTemplate", "Comment", "CostEntry", "Department", "Dependency",
     "DocumentTemplate", "GateTemplate", "GovernanceTemplate", "Issue", "Lesson", "Milestone",
     "Notification", "NotificationPreference", "OutboxEvent", "Person", "Portfolio", "Program",

@@ -15,7 +15,7 @@ from server.domain.base import (
     UTCDateTime,
     check,
 )
-from server.domain.enums import Engagement, NotificationChannel
+from server.domain.enums import DeliveryStatus, Engagement, NotificationChannel
 
 
 class Stakeholder(TimestampedTable, table=True):
@@ -81,3 +81,26 @@ class NotificationPreference(TimestampedTable, table=True):
     enabled: bool = Field(default=True)
 
     __table_args__ = (sa.UniqueConstraint("person_id", "kind", "channel"),)
+
+
+class EmailMessage(TimestampedTable, table=True):
+    """A notification to send by email: the outbox ``pmo notify send`` works through.
+
+    Written in the transaction that raised the notification; the sender renders it (per kind)
+    and sends it at least once, retrying a failure with back-off, never giving up on it.
+    """
+
+    __tablename__ = "email_message"
+
+    recipient_id: int = ForeignKey("person", ondelete="CASCADE")
+    kind: str = Field(max_length=64)
+    entity_type: str | None = Field(default=None, max_length=64)
+    entity_id: int | None = Field(default=None)
+    message: str = Field()
+    status: DeliveryStatus = EnumField(DeliveryStatus, index=True, default=DeliveryStatus.PENDING)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None)
+
+    __table_args__ = (check("attempts >= 0", "attempts_non_negative"),)

@@ -21,7 +21,12 @@ from server.domain import events
 from server.domain.actor import Actor
 from server.domain.audit import service as audit
 from server.domain.base import utcnow
-from server.domain.collaboration.models import Comment, Notification, NotificationPreference
+from server.domain.collaboration.models import (
+    Comment,
+    EmailMessage,
+    Notification,
+    NotificationPreference,
+)
 from server.domain.common import flush
 from server.domain.enums import NotificationChannel
 from server.domain.errors import DomainError, ErrorCode
@@ -157,15 +162,32 @@ async def _label(session: AsyncSession, type_name: str, parent_id: int,
     return f"{_words(type_name)} #{parent_id}"
 
 
-async def _wants(session: AsyncSession, person_id: int, kind: NotificationKind) -> bool:
-    """Whether the person takes in-app notifications of this kind (yes unless turned off)."""
+async def _wants(session: AsyncSession, person_id: int, kind: NotificationKind,
+                 channel: NotificationChannel = NotificationChannel.IN_APP) -> bool:
+    """Whether the person takes notifications of this kind on this channel (yes unless
+    turned off)."""
     enabled = (await session.exec(
         select(NotificationPreference.enabled).where(
             NotificationPreference.person_id == person_id,
             NotificationPreference.kind == kind.value,
-            NotificationPreference.channel == NotificationChannel.IN_APP)
+            NotificationPreference.channel == channel)
     )).first()
     return enabled is not False
+
+
+async def _email(session: AsyncSession, *, recipient_id: int, kind: NotificationKind,
+                 entity: tuple[str, int], message: str, once: bool) -> None:
+    """Queue the notification as an email (``pmo notify send`` sends it), unless the
+    recipient turned emails of this kind off."""
+    if not await _wants(session, recipient_id, kind, NotificationChannel.EMAIL):
+        return
+    if once and (await session.exec(select(EmailMessage.id).where(
+            EmailMessage.recipient_id == recipient_id, EmailMessage.kind == kind.value,
+            EmailMessage.entity_type == entity[0], EmailMessage.entity_id == entity[1],
+            EmailMessage.message == message))).first() is not None:
+        return
+    session.add(EmailMessage(recipient_id=recipient_id, kind=kind.value, entity_type=entity[0],
+                             entity_id=entity[1], message=message, next_attempt_at=utcnow()))
 
 
 async def _notify(session: AsyncSession, *, recipient_id: int, kind: NotificationKind,
@@ -182,7 +204,10 @@ async def deliver(session: AsyncSession, *, recipient_id: int, kind: Notificatio
     """Add an in-app notification of ``kind`` about ``entity`` for the recipient, unless they
     turned that kind off. ``once``: nothing if they already have this very message of this
     kind about this entity (a message naming its period makes a raise once per period). The
-    notification is announced to their live subscription after commit."""
+    notification is announced to their live subscription after commit. The email channel is
+    queued alongside, by its own preference."""
+    await _email(session, recipient_id=recipient_id, kind=kind, entity=entity, message=message,
+                 once=once)
     if not await _wants(session, recipient_id, kind):
         return None
     if once:
