@@ -6,6 +6,7 @@ The world (tests/schema/conftest.py): Alice manages Alpha, sponsored by Carol, w
 the portfolio; Bob manages Beta (no sponsor); Dave is an executive with no tie to either;
 Ana is an analyst; Pmo is the PMO.
 """
+# ruff: noqa: F811 - the fixture imported below is a parameter of the live test
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from server.cli import app
@@ -28,8 +30,10 @@ from server.domain.enums import (
 from server.domain.governance.models import ProjectGate
 from server.domain.models import ChangeRequest, Notification, OutboxEvent, Project, Risk
 from server.domain.raid.models import StatusReport
+from tests.schema.collaboration.test_notification_subscription import live  # noqa: F401
 from tests.schema.conftest import Api, World
 from tests.schema.decisions.conftest import Sessions
+from tests.schema.test_subscriptions import bearer, wait_for_subscriber
 
 EVERYONE = ["pmo", "alice", "bob", "carol", "dave", "ana"]
 SUBMIT_GATE = """mutation($id: ID!) { submitGate(input: {id: $id}) { userErrors { message } } }"""
@@ -261,3 +265,53 @@ async def test_overdue_status_reports_reach_the_manager_once_per_period(
     async with sessions() as s:
         count = (await s.exec(sa.select(sa.func.count()).select_from(Notification))).one()  # type: ignore[call-overload]
     assert count[0] == 3
+
+
+# --- live ---------------------------------------------------------------------------------
+
+CREATE_RISK = """mutation($input: CreateRiskInput!) {
+  createRisk(input: $input) { userErrors { message } risk { id version } } }"""
+HEARD = "subscription { notificationReceived { kind message } }"
+
+
+def test_a_workflow_notification_is_heard_live_by_its_recipient_only(
+    live: tuple[TestClient, Any], world: World,
+) -> None:
+    client, server = live
+
+    def call(who: str, query: str, **variables: Any) -> dict[str, Any]:
+        response = client.post("/graphql", headers={"Authorization": bearer(world, who)},
+                               json={"query": query, "variables": variables})
+        body = response.json()
+        [payload] = body["data"].values()
+        assert payload["userErrors"] == [], payload
+        return payload  # type: ignore[no-any-return]
+
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        # given Carol (Alpha's sponsor, the portfolio's owner) listening
+        ws.send_json({"type": "connection_init",
+                      "payload": {"Authorization": bearer(world, "carol")}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "w1", "type": "subscribe", "payload": {"query": HEARD}})
+        wait_for_subscriber(server)
+
+        # when the PMO over-allocates Bob on his own project (Carol is not told), then Alice
+        # escalates a risk of Alpha (Carol is)
+        person, project = world.gid("Person", world.people["bob"]), world.gid(
+            "Project", world.bob_project)
+        for percent in (70, 60):
+            call("pmo", ALLOCATE, input={"personId": person, "projectId": project,
+                                         "roleName": f"Dev {percent}",
+                                         "startDate": f"2027-05-0{percent // 10 - 5}",
+                                         "endDate": "2027-05-20", "percent": percent})
+        risk = call("alice", CREATE_RISK, input={
+            "projectId": world.gid("Project", world.alice_project), "title": "Vendor late",
+            "probability": 4, "impact": 4})["risk"]
+        call("alice", ESCALATE, id=risk["id"], version=risk["version"])
+
+        # then the first thing Carol hears is the escalation
+        message = ws.receive_json()
+        assert message["type"] == "next" and message["id"] == "w1"
+        assert message["payload"]["data"]["notificationReceived"] == {
+            "kind": "RISK_ESCALATED",
+            "message": "Risk 'Vendor late' on PRJ-0001 happened: issue 'Vendor late' is open"}
