@@ -23,15 +23,11 @@ from schema.pagination import (
     SortField,
     bad_input,
 )
+from server.domain.base import snake
 from server.domain.reporting.changes import TRACKED_DELETIONS, DeletedRow, horizon
 
-
-def _constant(type_name: str) -> str:
-    return "".join("_" + c if c.isupper() and i else c for i, c in enumerate(type_name)).upper()
-
-
 _Entities = Enum("DeletedEntity",  # type: ignore[misc]
-                 {_constant(name): name for name in sorted(TRACKED_DELETIONS)})
+                 {snake(name).upper(): name for name in sorted(TRACKED_DELETIONS)})
 DeletedEntity = described(
     _Entities, "What kind of object was deleted (the name of its type: COST_ENTRY is CostEntry).",
     {member.name: f"A deleted {member.value}." for member in _Entities})

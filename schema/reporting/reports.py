@@ -89,18 +89,6 @@ class RowReport:
         return await self.build(session, models, as_of)
 
 
-async def _risks(session: AsyncSession, rows: Sequence[Any], as_of: date) -> Sequence[Any]:
-    return await service.risk_rows(session, rows)
-
-
-async def _issues(session: AsyncSession, rows: Sequence[Any], as_of: date) -> Sequence[Any]:
-    return await service.issue_rows(session, rows)
-
-
-async def _milestones(session: AsyncSession, rows: Sequence[Any], as_of: date) -> Sequence[Any]:
-    return await service.milestone_rows(session, rows)
-
-
 def _built(builder: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[Any]]],
            ) -> Build:
     """A row builder that takes no as-of day."""
@@ -116,13 +104,14 @@ PROJECT_ROWS = RowReport(
     service.project_rows, ProjectRow, Project.id, uses_as_of=True, keys_only=True)
 RISK_ROWS = RowReport("riskRows", Risk, RISKS.order,
                       ("risk", "project", "portfolio", "person", "reference_data"),
-                      _risks, RiskRow, Risk.project_id)
+                      _built(service.risk_rows), RiskRow, Risk.project_id)
 ISSUE_ROWS = RowReport("issueRows", Issue, ISSUES.order,
                        ("issue", "project", "portfolio", "person"),
-                       _issues, IssueRow, Issue.project_id)
+                       _built(service.issue_rows), IssueRow, Issue.project_id)
 MILESTONE_ROWS = RowReport("milestoneRows", Milestone, MILESTONES.order,
                            ("milestone", "project", "portfolio"),
-                           _milestones, MilestoneRow, Milestone.project_id)
+                           _built(service.milestone_rows), MilestoneRow,
+                           Milestone.project_id)
 
 COST_ROWS = RowReport("costRows", CostEntry, COST_ENTRIES.order,
                       ("cost_entry", "project", "portfolio"),

@@ -5,7 +5,6 @@ this folder out (tests/conftest.py)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,12 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PMO = str(Path(sys.executable).with_name("pmo"))
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class LiveServer:
@@ -41,7 +37,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     work = tmp_path_factory.mktemp("browser")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PMO_ENV": "development",
            "PMO_DATABASE_URL": f"sqlite+aiosqlite:///{work / 'demo.db'}",
            "PMO_PORT": str(port)}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ import httpx2
 import pandas as pd
 import pytest
 from gql.transport.exceptions import TransportQueryError
+
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bi_export.py"
@@ -39,11 +40,6 @@ def _load_example() -> ModuleType:
 
 bi = _load_example()
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -79,7 +75,7 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("bi")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
     env |= {"PMO_ENV": "development", "PMO_PORT": str(port),
             "PMO_DATABASE_URL": f"sqlite+aiosqlite:///{work / 'demo.db'}"}

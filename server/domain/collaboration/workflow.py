@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from policies.resources import Resource, Subject
 from server.domain import events
 from server.domain.actor import Actor
-from server.domain.auth.models import CasbinRule
+from server.domain.auth import roles
 from server.domain.collaboration.service import NotificationKind, deliver
 from server.domain.enums import ProjectStatus, Role
 from server.domain.events import DomainEvent
@@ -27,35 +27,18 @@ from server.domain.organisation.models import Person
 from server.domain.portfolio.models import Portfolio
 from server.domain.project.models import Project
 from server.domain.raid.models import StatusReport
-
-REPORT_EVERY = timedelta(days=7)
-"""A project reports at least weekly: overdue once its last period ended over a week ago."""
-
-
-async def _people_with_roles(session: AsyncSession, roles: Iterable[Role],
-                             ) -> dict[int, frozenset[str]]:
-    """Active people holding any of ``roles``, with all the roles they hold."""
-    wanted = {f"{r.value}" for r in roles}
-    rows = (await session.exec(sa.select(CasbinRule.v0, CasbinRule.v1).where(  # type: ignore[call-overload]
-        CasbinRule.ptype == "g"))).all()
-    held: dict[int, set[str]] = {}
-    for subject, role in rows:
-        if not str(subject).startswith("person:"):
-            continue
-        held.setdefault(int(str(subject).split(":", 1)[1]), set()).add(str(role))
-    candidates = [pid for pid, have in held.items() if have & wanted]
-    if not candidates:
-        return {}
-    active = set((await session.exec(sa.select(Person.id).where(  # type: ignore[call-overload]
-        Person.id.in_(candidates), Person.active.is_(True)))).scalars().all())  # type: ignore[union-attr]
-    return {pid: frozenset(held[pid]) for pid in candidates if pid in active}
+from server.domain.reporting.dashboard import REPORT_EVERY
 
 
 async def deciders(session: AsyncSession, actor: Actor, resource: Resource) -> list[int]:
     """The active people the enforcer lets decide ``resource`` (a gate, a change request)."""
-    people = await _people_with_roles(session, (Role.PMO, Role.EXECUTIVE))
-    return sorted(pid for pid, roles in people.items()
-                  if actor.authorizer.can(Subject(pid, roles), "decide", resource))
+    people = await roles.holders(session, (Role.PMO, Role.EXECUTIVE))
+    if not people:
+        return []
+    active = set((await session.exec(sa.select(Person.id).where(  # type: ignore[call-overload]
+        Person.id.in_(list(people)), Person.active.is_(True)))).scalars().all())  # type: ignore[union-attr]
+    return sorted(pid for pid, held in people.items() if pid in active
+                  and actor.authorizer.can(Subject(pid, held), "decide", resource))
 
 
 async def project_people(session: AsyncSession, project_id: int,

@@ -47,13 +47,17 @@ async def _project(session: AsyncSession, project_id: int) -> Project:
     return project
 
 
+async def gate_resource(session: AsyncSession, gate: ProjectGate) -> Resource:
+    """What the policies are asked about a gate: it, its approver role and its project."""
+    return await project_resource(session, gate.project_id, "project_gate", field="id",
+                                  row_id=gate.id, approver_role=gate.approver_role.value)
+
+
 async def _gate(session: AsyncSession, gate_id: int, action: str, actor: Actor) -> ProjectGate:
     gate = await session.get(ProjectGate, gate_id)
     if gate is None:
         raise DomainError.one("id", "no gate with this id", ErrorCode.NOT_FOUND)
-    actor.require(action, await project_resource(
-        session, gate.project_id, "project_gate", field="id", row_id=gate.id,
-        approver_role=gate.approver_role.value))
+    actor.require(action, await gate_resource(session, gate))
     return gate
 
 
@@ -269,9 +273,7 @@ async def submit_gate(session: AsyncSession, *, actor: Actor, gate_id: int) -> P
     await audit.record(session, actor=actor, action="submit", entity_type="ProjectGate",
                        entity_id=gate_id, changes=audit.diff(before, audit.snapshot(gate)))
     events.stage(session, _publish("gate.changed", gate, project, action="submit"))
-    await workflow.gate_submitted(session, actor, gate, await project_resource(
-        session, gate.project_id, "project_gate", field="id", row_id=gate.id,
-        approver_role=gate.approver_role.value))
+    await workflow.gate_submitted(session, actor, gate, await gate_resource(session, gate))
     return gate
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from typing import Any
@@ -409,8 +409,7 @@ def _days(start: Any, end: Any) -> int | None:
     """Whole days from ``start`` to ``end`` (dates or times), None without both."""
     if start is None or end is None:
         return None
-    start = start.date() if hasattr(start, "date") and callable(start.date) else start
-    end = end.date() if hasattr(end, "date") and callable(end.date) else end
+    start, end = (v.date() if isinstance(v, datetime) else v for v in (start, end))
     return (end - start).days
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import email
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import Message
@@ -24,6 +23,7 @@ from server.domain.collaboration.models import EmailMessage
 from server.domain.enums import ApproverRole, DeliveryStatus, GateStatus
 from server.domain.governance.models import ProjectGate
 from server.mailer import Smtp, send_due
+from tests.conftest import free_port
 from tests.schema.conftest import Api, World
 from tests.schema.decisions.conftest import Sessions
 
@@ -45,11 +45,6 @@ class Inbox:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SmtpServer:
