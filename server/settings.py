@@ -88,6 +88,31 @@ class Settings(BaseSettings):
     app_url: str = "http://127.0.0.1:8000"
     failures_per_minute_per_address: int = Field(default=30, ge=0)
     failures_per_minute_per_account: int = Field(default=10, ge=0)
+    # --- Running several instances (docs/deploy.md) ---
+    # Rate-limit budgets are shared by every instance: kept in PostgreSQL, or in Redis when
+    # this is set (redis://host:6379/0). On SQLite (one instance) they stay in the process.
+    redis_url: SecretStr | None = None
+    # A streaming replica of the database: reports, CSV exports and the BI row connections
+    # read from it; everything else (and every write) uses PMO_DATABASE_URL.
+    replica_database_url: SecretStr | None = None
+    # Seconds to wait for a new database connection, and for a free one from the pool,
+    # before a request fails with SERVICE_UNAVAILABLE (HTTP 503) rather than hanging.
+    db_connect_timeout: float = Field(default=3.0, gt=0)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    # SIGTERM: seconds in-flight requests (and a worker's batch) get to finish before the
+    # process exits anyway.
+    shutdown_timeout: float = Field(default=20.0, ge=0)
+    # --- Observability ---
+    # /metrics (Prometheus): answered only with "Authorization: Bearer <this token>"; or, with
+    # PMO_METRICS_PORT, served on that separate port (bind it where only Prometheus reaches).
+    # Neither set: no /metrics.
+    metrics_token: SecretStr | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # One log line per request: JSON (the default in production) or readable text.
+    log_format: Literal["json", "text"] | None = None
+    # OpenTelemetry tracing (the `otel` extra): off unless set; the exporter follows the
+    # standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, ...).
+    otel: bool = False
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
@@ -133,6 +158,10 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" if self.log_format else self.is_production
 
 
 def load_settings(**overrides: object) -> Settings:
