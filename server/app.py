@@ -29,7 +29,7 @@ from server.deadline import Deadline
 from server.export import export_app
 from server.graphql_app import GRAPHIQL_ASSETS, PmoGraphQL
 from server.persisted import OperationStore, read_manifest
-from server.rate_limit import Budgets
+from server.rate_limit import Budgets, storage_for
 from server.security_headers import SecurityHeaders
 from server.settings import Settings, get_settings
 
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         stop = getattr(app.state.broadcast, "stop", None)
         if stop is not None:
             await stop()
+        await app.state.budgets.aclose()
         await engine.dispose()
 
     # Starlette 1.x: routes are declared up front; GraphQL needs Route + WebSocketRoute
@@ -135,7 +136,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                           only_registered=settings.persisted_only)
     app.state.budgets = Budgets(per_caller=settings.cost_per_minute,
                                 per_address=settings.failures_per_minute_per_address,
-                                per_account=settings.failures_per_minute_per_account)
+                                per_account=settings.failures_per_minute_per_account,
+                                storage=storage_for(settings, engine))
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.broadcast = broadcast_for(settings.database_url, engine)

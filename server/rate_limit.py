@@ -7,30 +7,36 @@ wait. The window slides (``limits``' sliding window counter), so the budget come
 gradually rather than all at once. Failures count the same way: past ``per_address`` failed
 authentications a minute, a client address is refused before its credentials are checked.
 
-The counters live in this process's memory (``limits``' MemoryStorage), or in Redis when a
-storage URL is given, so that several instances share one budget.
+Where the counters live (``storage_for``): in Redis when ``PMO_REDIS_URL`` is set; else on
+PostgreSQL in the ``rate_budget`` table, so that every instance spends the same budget; on
+SQLite (one instance) in the process's memory.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
+import sqlalchemy as sa
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage.base import SlidingWindowCounterSupport
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.settings import Settings
 
 
 class Budgets:
-    """The counters of one process (or of every instance sharing ``storage_url``); each budget
+    """The counters of one process (or of every instance sharing ``storage``); each budget
     is per ``window_seconds`` (a minute)."""
 
     def __init__(self, *, per_caller: int, per_address: int, per_account: int,
-                 storage_url: str | None = None, window_seconds: int = 60) -> None:
-        storage: Storage = (storage_from_string(storage_url) if storage_url  # type: ignore[assignment]
-                            else MemoryStorage())
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
+                 storage: Storage | None = None, window_seconds: int = 60) -> None:
+        self.storage = storage or MemoryStorage()
+        self._limiter = SlidingWindowCounterRateLimiter(self.storage)
         self._items: dict[str, RateLimitItem | None] = {
             kind: RateLimitItemPerSecond(amount, window_seconds) if amount > 0 else None
             for kind, amount in (("caller", per_caller), ("address", per_address),
@@ -63,6 +69,137 @@ class Budgets:
             return None
         return int((await self._limiter.get_window_stats(item, kind, key)).remaining)
 
+    async def aclose(self) -> None:
+        """Close the storage's connections (Redis; the database's pool is the app's)."""
+        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
+
     async def _wait(self, item: RateLimitItem, kind: str, key: str) -> int:
         stats = await self._limiter.get_window_stats(item, kind, key)
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def storage_for(settings: Settings, engine: AsyncEngine) -> Storage:
+    """Redis when PMO_REDIS_URL is set, else the database on PostgreSQL, else memory."""
+    if settings.redis_url is not None:
+        url = settings.redis_url.get_secret_value()
+        # Redis down: a request fails as fast as with the database down (SERVICE_UNAVAILABLE).
+        timeout = settings.db_connect_timeout
+        return storage_from_string(f"async+{url}", implementation="redispy",  # type: ignore[return-value]
+                                   socket_connect_timeout=timeout, socket_timeout=timeout)
+    if engine.dialect.name == "postgresql":
+        return PostgresStorage(engine)
+    return MemoryStorage()
+
+
+class PostgresStorage(Storage, SlidingWindowCounterSupport):
+    """``limits`` counters in the ``rate_budget`` table, for the sliding window counter.
+
+    ``limits`` ships storages for Redis, Memcached and MongoDB but none for a relational
+    database, and an operator who runs PostgreSQL should not need another service to share
+    budgets between instances, hence this one. Acquiring is one statement (an upsert whose
+    condition weighs the previous window, as ``limits``' own storages do), atomic under
+    concurrency: the row lock of ``ON CONFLICT DO UPDATE`` orders competing spends. Each
+    statement runs in autocommit, one round trip.
+    """
+
+    STORAGE_SCHEME = None
+    # A spend weighs the previous window's count by the part of it still inside the sliding
+    # window, and fits when floor(weighted) + cost <= limit, i.e. weighted + cost < limit + 1.
+    ACQUIRE = sa.text("""
+        WITH prior AS (
+            SELECT coalesce((SELECT spent FROM rate_budget
+                             WHERE key = :key AND window_index = :window - 1), 0) AS spent)
+        INSERT INTO rate_budget (key, window_index, spent, expires_at)
+        SELECT :key, :window, :amount, :expires FROM prior
+        WHERE prior.spent * :weight + :amount < :limit + 1
+        ON CONFLICT (key, window_index) DO UPDATE SET spent = rate_budget.spent + excluded.spent
+        WHERE (SELECT spent FROM prior) * :weight + rate_budget.spent + excluded.spent
+              < :limit + 1
+        RETURNING spent""")
+    WINDOWS = sa.text("SELECT window_index, spent FROM rate_budget "
+                      "WHERE key = :key AND window_index IN (:window - 1, :window)")
+    PURGE = sa.text("DELETE FROM rate_budget WHERE expires_at < :now")
+    PURGE_EVERY = 60.0
+    # Plain counters (``incr``/``get``, for the other strategies) use this window index.
+    COUNTER = -1
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__()
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._purged = 0.0
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return sa.exc.DBAPIError
+
+    async def _run(self, statement: sa.TextClause, **params: Any) -> list[Any]:
+        async with self._engine.connect() as connection:
+            now = time.time()
+            if now - self._purged > self.PURGE_EVERY:
+                self._purged = now
+                await connection.execute(self.PURGE, {"now": now})
+            return list(await connection.execute(statement, params))
+
+    async def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int,
+                                           amount: int = 1) -> bool:
+        if amount > limit:
+            return False
+        now = time.time()
+        window, elapsed = divmod(now, expiry)
+        rows = await self._run(self.ACQUIRE, key=key, window=int(window), amount=amount,
+                               limit=limit, weight=1 - elapsed / expiry,
+                               expires=(window + 2) * expiry)
+        return bool(rows)
+
+    async def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
+        now = time.time()
+        window, elapsed = divmod(now, expiry)
+        spent = dict(await self._run(self.WINDOWS, key=key, window=int(window)))
+        previous, current = spent.get(int(window) - 1, 0), spent.get(int(window), 0)
+        # As limits' storages report them: the time left of each window's weight.
+        previous_ttl = (expiry - elapsed) if previous else 0.0
+        return previous, previous_ttl, current, 2 * expiry - elapsed
+
+    async def clear_sliding_window(self, key: str, expiry: int) -> None:
+        await self.clear(key)
+
+    async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        rows = await self._run(sa.text("""
+            INSERT INTO rate_budget (key, window_index, spent, expires_at)
+            VALUES (:key, :counter, :amount, :expires)
+            ON CONFLICT (key, window_index) DO UPDATE SET
+                spent = CASE WHEN rate_budget.expires_at < :now THEN excluded.spent
+                             ELSE rate_budget.spent + excluded.spent END,
+                expires_at = CASE WHEN rate_budget.expires_at < :now THEN excluded.expires_at
+                                  ELSE rate_budget.expires_at END
+            RETURNING spent"""), key=key, counter=self.COUNTER, amount=amount,
+            now=time.time(), expires=time.time() + expiry)
+        return int(rows[0][0])
+
+    async def get(self, key: str) -> int:
+        rows = await self._run(sa.text(
+            "SELECT spent FROM rate_budget WHERE key = :key AND window_index = :counter "
+            "AND expires_at >= :now"), key=key, counter=self.COUNTER, now=time.time())
+        return int(rows[0][0]) if rows else 0
+
+    async def get_expiry(self, key: str) -> float:
+        rows = await self._run(sa.text(
+            "SELECT expires_at FROM rate_budget WHERE key = :key AND window_index = :counter"),
+            key=key, counter=self.COUNTER)
+        return float(rows[0][0]) if rows else time.time()
+
+    async def check(self) -> bool:
+        try:
+            await self._run(sa.text("SELECT 1"))
+        except sa.exc.DBAPIError:
+            return False
+        return True
+
+    async def reset(self) -> int | None:
+        rows = await self._run(sa.text("DELETE FROM rate_budget RETURNING 1"))
+        return len(rows)
+
+    async def clear(self, key: str) -> None:
+        await self._run(sa.text("DELETE FROM rate_budget WHERE key = :key"), key=key)

@@ -83,7 +83,7 @@ def _reset_script() -> str:
     deletes = "".join(f'DELETE FROM "{name}";' for name in tables)
     restarts = "".join(
         f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), 1, false);"
-        for name in tables)
+        for name in tables if "id" in metadata.tables[name].columns)
     return deletes + restarts
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel
 
 from server.domain.audit.models import AuditEvent, ProjectSnapshot
-from server.domain.auth.models import ApiToken, CasbinRule, ConsoleSignIn
+from server.domain.auth.models import ApiToken, CasbinRule, ConsoleSignIn, RateBudget
 from server.domain.collaboration.models import (
     Comment,
     EmailMessage,
@@ -67,6 +67,7 @@ __all__ = [
     "DocumentTemplate", "GateTemplate", "GovernanceTemplate", "Issue", "Lesson", "Milestone",
     "Notification", "NotificationPreference", "OutboxEvent", "Person", "Portfolio", "Program",
     "Project", "ProjectBaseline", "ProjectChecklistItem", "ProjectGate", "ProjectObjective",
-    "ProjectSnapshot", "ProjectType", "RagThreshold", "Risk", "RiskCategory", "Setting",
-    "Stakeholder", "StatusReport", "StrategicObjective", "Webhook", "WebhookDelivery", "metadata",
+    "ProjectSnapshot", "ProjectType", "RagThreshold", "RateBudget", "Risk", "RiskCategory",
+    "Setting", "Stakeholder", "StatusReport", "StrategicObjective", "Webhook", "WebhookDelivery",
+    "metadata",
 ]

@@ -5,19 +5,25 @@ password hashing that never holds up other requests."""
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx2
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from limits.aio.storage import MemoryStorage, Storage
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from server.db import create_engine
 from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
 from server.domain.enums import Role
-from server.rate_limit import Budgets
-from server.settings import DEMO_SECRET_KEY
+from server.rate_limit import Budgets, PostgresStorage, storage_for
+from server.settings import DEMO_SECRET_KEY, load_settings
+from tests.conftest import IN_CI, PG_URL, _require_postgres, fresh_pg_database
 from tests.server.console import sign_in
 from tests.server.test_production_surface import serve as client_for
 
@@ -72,16 +78,78 @@ async def test_a_caller_past_its_cost_budget_gets_429_with_retry_after(
     assert other.status_code == 200 and "errors" not in other.json()
 
 
-async def test_the_budget_refills_as_the_window_slides() -> None:
-    budgets = Budgets(per_caller=10, per_address=0, per_account=0, window_seconds=1)
-    assert await budgets.spend("caller", "k", 6) is None
-    assert await budgets.spend("caller", "k", 4) is None
-    assert await budgets.spend("caller", "k", 1) is not None  # spent
+REDIS_URL = os.environ.get("PMO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(params=["memory", "postgresql", "redis"])
+async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
+    """Each place budgets can live: a process's memory (SQLite), the database (PostgreSQL),
+    Redis (PMO_REDIS_URL)."""
+    kind = request.param
+    if kind == "memory":
+        yield MemoryStorage()
+        return
+    if kind == "redis" and not await _redis_answers():
+        if IN_CI:
+            pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
+        pytest.skip(f"Redis does not answer at {REDIS_URL}")
+    if kind == "postgresql" and not PG_URL:
+        _require_postgres()
+    engine = create_engine(await fresh_pg_database(PG_URL) if kind == "postgresql"
+                           else f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}")
+    budgets = Budgets(per_caller=0, per_address=0, per_account=0, storage=storage_for(
+        load_settings(redis_url=REDIS_URL if kind == "redis" else None), engine))
+    assert isinstance(budgets.storage, PostgresStorage) == (kind == "postgresql")
+    try:
+        yield budgets.storage
+    finally:
+        await budgets.aclose()
+        await engine.dispose()
+
+
+async def _redis_answers() -> bool:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    try:
+        return bool(await client.ping())
+    except OSError:
+        return False
+    finally:
+        await client.aclose()
+
+
+async def test_the_budget_refills_as_the_window_slides(storage: Storage) -> None:
+    budgets = Budgets(per_caller=10, per_address=0, per_account=0, window_seconds=1,
+                      storage=storage)
+    key = uuid.uuid4().hex
+    assert await budgets.spend("caller", key, 6) is None
+    assert await budgets.remaining("caller", key) == 4
+    assert await budgets.spend("caller", key, 4) is None
+    assert await budgets.spend("caller", key, 1) is not None  # spent
+    assert await budgets.exhausted("caller", key) is not None
+    assert await budgets.spend("caller", "someone else", 10) is None  # a budget per key
     await asyncio.sleep(2.1)  # two windows later the whole budget is back
-    assert await budgets.spend("caller", "k", 10) is None
+    assert await budgets.exhausted("caller", key) is None
+    assert await budgets.spend("caller", key, 10) is None
     # no budget at all: nothing is ever refused
-    unlimited = Budgets(per_caller=0, per_address=0, per_account=0)
-    assert await unlimited.spend("caller", "k", 10**9) is None
+    unlimited = Budgets(per_caller=0, per_address=0, per_account=0, storage=storage)
+    assert await unlimited.spend("caller", key, 10**9) is None
+
+
+async def test_concurrent_spends_never_overspend(storage: Storage) -> None:
+    budgets = Budgets(per_caller=20, per_address=0, per_account=0, storage=storage)
+    key = uuid.uuid4().hex
+    refusals = await asyncio.gather(*(budgets.spend("caller", key, 1) for _ in range(50)))
+    assert sum(wait is None for wait in refusals) == 20
+    assert await budgets.remaining("caller", key) == 0
+
+
+async def test_budgets_live_in_the_database_on_postgresql_only(
+        backend: str, engine: AsyncEngine) -> None:
+    # what decides where they live: two instances on one PostgreSQL share them
+    found = storage_for(load_settings(), engine)
+    assert isinstance(found, PostgresStorage if backend == "postgresql" else MemoryStorage)
 
 
 async def test_failed_authentications_from_one_address_are_refused_before_checking(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import DDL, BigInteger, event
 from sqlmodel import Field, Relationship, SQLModel
 
 from server.domain.base import ForeignKey, TimestampedTable, UTCDateTime
@@ -64,3 +65,21 @@ class CasbinRule(SQLModel, table=True):
         # The line format Casbin's adapters parse: "g, person:1, pm".
         values = [self.v0, self.v1, self.v2, self.v3, self.v4, self.v5]
         return ", ".join([self.ptype, *[v for v in values if v is not None]])
+
+
+class RateBudget(SQLModel, table=True):
+    """One rate-limit counter window (``server.rate_limit.PostgresStorage``): what ``key`` has
+    spent in window number ``window_index`` (seconds since the epoch // the window's length).
+    Shared by every instance; on PostgreSQL the table is UNLOGGED (not written to the WAL nor
+    replicated: budgets are transient, and a crash that forgets them forgives a minute)."""
+
+    __tablename__ = "rate_budget"
+
+    key: str = Field(primary_key=True, max_length=300)
+    window_index: int = Field(primary_key=True, sa_type=BigInteger)
+    spent: int = Field(default=0)
+    expires_at: float = Field(index=True, description="Seconds since the epoch.")
+
+
+event.listen(RateBudget.__table__, "after_create",  # type: ignore[attr-defined]
+             DDL("ALTER TABLE rate_budget SET UNLOGGED").execute_if(dialect="postgresql"))
