@@ -52,11 +52,16 @@ class Context:
     status_report_grace_days: int = 7
     # How long deletions are kept for reports { deletedRows } (PMO_DELETED_ROWS_RETENTION_DAYS).
     deleted_rows_retention_days: int = 90
+    # Where reports read (PMO_REPLICA_DATABASE_URL's replica when set): only statements that
+    # need not see the caller's own latest write; ``sessions`` when there is no replica.
+    report_sessions: async_sessionmaker[AsyncSession] | None = None
     loaders: Loaders = field(init=False)
     read_path_stats: ReadPathStats = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.sessions)
+        if self.report_sessions is None:
+            self.report_sessions = self.sessions
         self.read_path_stats = ReadPathStats()
 
     @property

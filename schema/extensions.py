@@ -19,6 +19,8 @@ from server.db import QueryStats, current_stats
 from server.error_codes import ApiErrorCode
 from server.limits import Limits
 from server.rate_limit import Budgets
+from server.unavailable import MESSAGE as UNAVAILABLE
+from server.unavailable import is_unavailable
 
 logger = logging.getLogger("pmo.graphql")
 # graphql-core's parser stops with this message past ``max_tokens`` (and has no error class of
@@ -223,6 +225,9 @@ def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
         return GraphQLError(error.message, nodes=error.nodes, source=error.source,
                             positions=error.positions, path=error.path,
                             extensions={**(error.extensions or {}), "code": code})
+    if is_unavailable(original):
+        return GraphQLError(UNAVAILABLE, nodes=error.nodes, path=error.path,
+                            extensions={"code": ApiErrorCode.SERVICE_UNAVAILABLE})
     request_id = uuid.uuid4().hex
     logger.error("unexpected error %s at %s", request_id, error.path, exc_info=original)
     return GraphQLError(error.message if debug else "internal server error",

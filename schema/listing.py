@@ -118,7 +118,7 @@ async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnEleme
                           last: int | None, before: str | None,
                           resource: Resource | None = None,
                           plain_rows: bool = False, keys_only: bool = False,
-                          bind: Any = None) -> Connection[T]:
+                          bind: Any = None, sessions: Any = None) -> Connection[T]:
     """A page of ``spec.model`` rows the caller may read.
 
     ``resource`` is what the read is asked about when it is not the bare type (e.g. one's
@@ -126,12 +126,13 @@ async def root_connection(info: Info, spec: ListSpec[T], where: list[ColumnEleme
     ``plain_rows`` reads plain rows (attributes only, no ORM instances: about a third of
     the cost) for a caller that only reads their values; ``keys_only`` plain rows of the id
     and the sort keys, for a caller that reads the rest itself. ``bind``: read the page on
-    this connection rather than a session's own.
+    this connection rather than a session's own; ``sessions``: count (and read, without
+    ``bind``) through these rather than the context's (a report's, on the replica).
     """
     info.context.require("read", resource or Resource(spec.resource_type))
     request = page_request(spec.order.ordering(spec.model, order_by),
                            first=first, after=after, last=last, before=before)
-    sessions = info.context.sessions
+    sessions = sessions or info.context.sessions
     columns = (request.ordering.key_columns() if keys_only
                else [spec.model.__table__] if plain_rows else None)
     statement = select_page(spec.model, where, request, columns=columns)

@@ -32,6 +32,7 @@ from server.persisted import OperationStore, read_manifest
 from server.rate_limit import Budgets, storage_for
 from server.security_headers import SecurityHeaders
 from server.settings import Settings, get_settings
+from server.unavailable import Unavailable
 
 READY_TIMEOUT_SECONDS = 3.0
 
@@ -74,9 +75,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application from settings (the process-wide ones by default)."""
     settings = settings or get_settings()
     engine = create_engine(
-        settings.database_url, echo=settings.db_echo, pool_size=settings.db_pool_size
-    )
+        settings.database_url, echo=settings.db_echo, pool_size=settings.db_pool_size,
+        connect_timeout=settings.db_connect_timeout, pool_timeout=settings.db_pool_timeout)
     sessions = session_factory(engine)
+    # Reports, CSV exports and the BI rows read from the replica when there is one.
+    replica = (create_engine(settings.replica_database_url.get_secret_value(),
+                             pool_size=settings.db_pool_size,
+                             connect_timeout=settings.db_connect_timeout,
+                             pool_timeout=settings.db_pool_timeout)
+               if settings.replica_database_url is not None else None)
     if settings.debug:
         instrument(engine)
 
@@ -106,6 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await stop()
         await app.state.budgets.aclose()
         await engine.dispose()
+        if replica is not None:
+            await replica.dispose()
 
     # Starlette 1.x: routes are declared up front; GraphQL needs Route + WebSocketRoute
     # (a Mount would answer POST /graphql with a redirect).
@@ -127,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                           allow_methods=["GET", "POST"],
                           allow_headers=["Authorization", "Content-Type", "Accept"],
                           max_age=600)] if settings.cors_origins else []),
+            Middleware(Unavailable),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(Deadline, seconds=settings.request_timeout),
         ],
@@ -140,7 +150,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                 storage=storage_for(settings, engine))
     app.state.engine = engine
     app.state.sessions = sessions
-    app.state.broadcast = broadcast_for(settings.database_url, engine)
+    app.state.report_sessions = session_factory(replica) if replica is not None else sessions
+    app.state.broadcast = broadcast_for(settings.database_url, engine,
+                                        connect_timeout=settings.db_connect_timeout)
     mount_admin(
         app,
         engine=engine,

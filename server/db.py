@@ -54,12 +54,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
-    """An async engine with the settings each backend needs."""
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10,
+                  connect_timeout: float = 3.0, pool_timeout: float = 5.0) -> AsyncEngine:
+    """An async engine with the settings each backend needs.
+
+    On PostgreSQL a connection is checked before each use (``pool_pre_ping``: one that died
+    with a database restart is replaced, not handed to a request), a new one gives up after
+    ``connect_timeout`` seconds and a request waits at most ``pool_timeout`` for a free one:
+    with the database away, requests fail fast (``SERVICE_UNAVAILABLE``) instead of queueing.
+    """
     parsed = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if parsed.get_backend_name() == "postgresql":
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=pool_timeout,
+                      connect_args={"timeout": connect_timeout})
     else:
         try:
             import aiosqlite  # noqa: F401

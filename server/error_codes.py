@@ -32,6 +32,7 @@ class ApiErrorCode(StrEnum):
     TIMEOUT = "TIMEOUT"
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     OPERATION_NOT_ALLOWED = "OPERATION_NOT_ALLOWED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -70,6 +71,8 @@ MEANINGS: dict[ApiErrorCode, str] = {
                                          "with the hash once.",
     ApiErrorCode.OPERATION_NOT_ALLOWED: "Only registered (persisted) operations run on this "
                                      "server.",
+    ApiErrorCode.SERVICE_UNAVAILABLE: "The database (or Redis) cannot be reached now (HTTP 503 "
+                                   "with `Retry-After`): nothing was changed; retry shortly.",
     ApiErrorCode.INTERNAL_SERVER_ERROR: "A bug: the message is hidden, `extensions.requestId` "
                                      "matches the server log.",
 }

@@ -151,7 +151,7 @@ def _drain(buffer: io.StringIO) -> str:
 async def _lines(request: Request, report: RowReport, params: Parameters,
                  ) -> AsyncIterator[str]:
     """The CSV text: the header, then one chunk per batch of rows."""
-    sessions = request.app.state.sessions
+    sessions = request.app.state.report_sessions
     names = columns(report.row_type)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -186,7 +186,7 @@ async def _allocation_lines(request: Request, params: Parameters) -> AsyncIterat
     yield _header(writer, buffer, [api for _, api in names])
     f = AllocationRowFilter(week_from=params.week_from, week_to=params.week_to,
                             updated_since=params.updated_since)
-    async for batch in allocations.batches(request.app.state.sessions, f, BATCH):
+    async for batch in allocations.batches(request.app.state.report_sessions, f, BATCH):
         writer.writerows([cell(read(row)) for read, _ in names] for row in batch)
         yield _drain(buffer)
 

@@ -25,6 +25,7 @@ from server.authentication import resolve_viewer
 from server.domain.auth.authn import AuthenticationError
 from server.error_codes import ApiErrorCode
 from server.persisted import NOT_FOUND
+from server.unavailable import RETRY_AFTER
 
 GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 GRAPHIQL_PAGE = GRAPHIQL_ASSETS / "index.html"
@@ -55,7 +56,8 @@ class PmoGraphQL(GraphQL[Context, None]):
         request.state.pmo_response = response
         state = request.app.state
         viewer = request.scope.get("state", {}).get("viewer")
-        return Context(sessions=state.sessions, authorizer=state.authorizer, viewer=viewer,
+        return Context(sessions=state.sessions, report_sessions=state.report_sessions,
+                       authorizer=state.authorizer, viewer=viewer,
                        request=request, response=response, debug=state.settings.debug,
                        compiled_reads=state.settings.compiled_reads,
                        raw_json=not isinstance(request, WebSocket),
@@ -86,6 +88,13 @@ class PmoGraphQL(GraphQL[Context, None]):
         response = getattr(request.state, "pmo_response", None)
         limited = [e for e in result.errors or []
                    if (e.extensions or {}).get("code") == ApiErrorCode.RATE_LIMITED]
+        if response is not None and any(
+                (e.extensions or {}).get("code") == ApiErrorCode.SERVICE_UNAVAILABLE
+                for e in result.errors or []):
+            # The database is out of reach: 503, whatever else the answer holds.
+            response.status_code = 503
+            response.headers["Retry-After"] = RETRY_AFTER
+            return data
         if response is not None and limited:
             # Nothing ran: 429 whatever the media type, with the wait in Retry-After.
             response.status_code = 429

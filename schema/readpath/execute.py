@@ -259,11 +259,11 @@ class _Fetcher:
 
 
 @asynccontextmanager
-async def reading_connection(context: Any) -> AsyncIterator[Any]:
+async def reading_connection(context: Any, sessions: Any = None) -> AsyncIterator[Any]:
     """A pooled connection for one compiled read, in autocommit: no BEGIN and ROLLBACK round
     trips around statements that only read (as the resolvers' sessions, each statement sees
-    the latest committed data)."""
-    engine = context.sessions.kw["bind"]
+    the latest committed data). ``sessions``: whose engine (the context's by default)."""
+    engine = (sessions or context.sessions).kw["bind"]
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection

@@ -85,7 +85,8 @@ async def deleted_rows(info: Info, entity: Any, since: datetime,
     where = [d.entity == name, d.deleted_at >= since,
              *ids_of(d.project_id, project_ids, "Project", "projectIds")]
     return await root_connection(info, DELETED_ROWS, where, None, first, after, last, before,
-                                 resource=Resource(RESOURCE_OF[name]))
+                                 resource=Resource(RESOURCE_OF[name]),
+                                 sessions=info.context.report_sessions)
 
 
 EntityArg = Annotated[DeletedEntity, strawberry.argument(  # type: ignore[valid-type]

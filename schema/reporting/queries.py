@@ -132,11 +132,12 @@ async def row_connection(info: Info, report: RowReport, where: list[ColumnElemen
     where = report.where(where, portfolio_row_id(portfolio), updated_since)
     # One pooled connection in autocommit for the page and everything its rows show: no
     # BEGIN and ROLLBACK round trips around statements that only read.
-    async with reading_connection(info.context) as bind:
+    async with reading_connection(info.context, info.context.report_sessions) as bind:
         connection = await root_connection(info, spec or report.spec, where, order_by,
                                            first, after, last, before, plain_rows=True,
-                                           keys_only=report.keys_only, bind=bind)
-        async with info.context.sessions(bind=bind) as session:
+                                           keys_only=report.keys_only, bind=bind,
+                                           sessions=info.context.report_sessions)
+        async with info.context.report_sessions(bind=bind) as session:
             rows = await report.rows(session, [edge.node for edge in connection.edges],
                                      as_of or today())
     for edge, row in zip(connection.edges, rows, strict=True):
@@ -278,7 +279,7 @@ class Reports:
                               before: Before = None) -> Connection[AllocationRow]:
         require_reads(info, allocations.READS)
         return await allocations.connection(  # type: ignore[return-value]
-            info.context.sessions, filter, first, after, last, before)
+            info.context.report_sessions, filter, first, after, last, before)
 
     @strawberry.field(description="What was deleted since a time, oldest first, for an "
                                   "incremental load to remove (the retention period is 90 "
@@ -301,7 +302,7 @@ class Reports:
     ) -> PortfolioSummary | None:
         require_reads(info, SUMMARY_READS)
         row_id = portfolio_row_id(portfolio_id)
-        async with info.context.sessions() as session:
+        async with info.context.report_sessions() as session:
             data = await service.portfolio_summary(session, row_id, as_of or today())  # type: ignore[arg-type]
         if data is None:
             return None
@@ -326,7 +327,7 @@ class Reports:
         problem = service.trend_range_error(from_, to)
         if problem is not None:
             raise bad_input(problem)
-        async with info.context.sessions() as session:
+        async with info.context.report_sessions() as session:
             points = await service.portfolio_trend(session, row_id, from_, to)  # type: ignore[arg-type]
         return [from_data(PortfolioTrendPoint, p) for p in points]
 
