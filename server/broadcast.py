@@ -123,7 +123,9 @@ class PostgresBroadcast:
             await self._listener.add_listener(CHANNEL, self._received)
             self._listener.add_termination_listener(self._lost)
 
-    def _lost(self, _connection: Any) -> None:
+    def _lost(self, connection: Any) -> None:
+        if connection is not self._listener:  # one we closed ourselves
+            return
         log.warning("lost the %s listening connection; reconnecting", CHANNEL)
         self._lost_event.set()
 

@@ -573,6 +573,13 @@ def serve(
         workers=workers if not reload else None,
         reload=reload,
         log_level="debug" if settings.debug else "info",
+        # One line per request from the app (server/request_log.py) instead of uvicorn's.
+        log_config=log_config(settings),
+        access_log=False,
+        # SIGTERM: no new connections; requests in flight get this long to finish, then
+        # whatever is left (subscriptions are closed with 1012, "service restart") is
+        # cancelled and the process exits.
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
 
 
