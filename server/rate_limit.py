@@ -24,7 +24,7 @@ from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.storage.base import SlidingWindowCounterSupport
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server.settings import Settings
 
@@ -56,6 +56,22 @@ class Budgets:
             return None
         return await self._wait(item, kind, key)
 
+    async def charge(self, kind: str, key: str, cost: int = 1) -> tuple[int | None, int | None]:
+        """``spend``, and what is left after it: (None, remaining) when it fit, else (the
+        seconds to wait, 0); (None, None) without a budget of this kind. On PostgreSQL one
+        statement when it fits (a request's common case), as its round trip is the cost."""
+        item = self._items[kind]
+        if item is None:
+            return None, None
+        if isinstance(self.storage, PostgresStorage):
+            weighted = await self.storage.charge(item.key_for(kind, key), item.amount,
+                                                 item.get_expiry(), cost)
+            if weighted is not None:
+                return None, max(0, item.amount - math.floor(weighted))
+            return await self._wait(item, kind, key), 0
+        wait = await self.spend(kind, key, cost)
+        return (wait, 0) if wait is not None else (None, await self.remaining(kind, key))
+
     async def exhausted(self, kind: str, key: str) -> int | None:
         """Seconds to wait when ``key`` has nothing left, else None (nothing is spent)."""
         item = self._items[kind]
@@ -70,7 +86,9 @@ class Budgets:
         return int((await self._limiter.get_window_stats(item, kind, key)).remaining)
 
     async def aclose(self) -> None:
-        """Close the storage's connections (Redis; the database's pool is the app's)."""
+        """Close the storage's connections (its pool on PostgreSQL, its client on Redis)."""
+        if isinstance(self.storage, PostgresStorage):
+            await self.storage.aclose()
         client = getattr(getattr(self.storage, "bridge", None), "storage", None)
         if client is not None:
             await client.aclose()
@@ -89,7 +107,8 @@ def storage_for(settings: Settings, engine: AsyncEngine) -> Storage:
         return storage_from_string(f"async+{url}", implementation="redispy",  # type: ignore[return-value]
                                    socket_connect_timeout=timeout, socket_timeout=timeout)
     if engine.dialect.name == "postgresql":
-        return PostgresStorage(engine)
+        return PostgresStorage(engine, pool_size=settings.db_pool_size,
+                               connect_timeout=settings.db_connect_timeout)
     return MemoryStorage()
 
 
@@ -117,7 +136,7 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
         ON CONFLICT (key, window_index) DO UPDATE SET spent = rate_budget.spent + excluded.spent
         WHERE (SELECT spent FROM prior) * :weight + rate_budget.spent + excluded.spent
               < :limit + 1
-        RETURNING spent""")
+        RETURNING spent, (SELECT spent FROM prior) AS prior""")
     WINDOWS = sa.text("SELECT window_index, spent FROM rate_budget "
                       "WHERE key = :key AND window_index IN (:window - 1, :window)")
     PURGE = sa.text("DELETE FROM rate_budget WHERE expires_at < :now")
@@ -125,9 +144,17 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
     # Plain counters (``incr``/``get``, for the other strategies) use this window index.
     COUNTER = -1
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, pool_size: int = 10,
+                 connect_timeout: float = 3.0) -> None:
         super().__init__()
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # A small pool of its own, in autocommit and without the app's pre-ping: a spend is
+        # one round trip, not three (a ping, a statement, a commit). A connection lost with a
+        # restart fails one spend (503, as the request would) and the pool replaces it.
+        self._engine = create_async_engine(
+            engine.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False,
+            isolation_level="AUTOCOMMIT", connect_args={
+                "timeout": connect_timeout,
+                "server_settings": {"synchronous_commit": "off"}})
         self._purged = 0.0
 
     @property
@@ -142,16 +169,23 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
                 await connection.execute(self.PURGE, {"now": now})
             return list(await connection.execute(statement, params))
 
-    async def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int,
-                                           amount: int = 1) -> bool:
+    async def charge(self, key: str, limit: int, expiry: int, amount: int = 1) -> float | None:
+        """Acquire ``amount``: the weighted count after it, or None when it does not fit."""
         if amount > limit:
-            return False
+            return None
         now = time.time()
         window, elapsed = divmod(now, expiry)
+        weight = 1 - elapsed / expiry
         rows = await self._run(self.ACQUIRE, key=key, window=int(window), amount=amount,
-                               limit=limit, weight=1 - elapsed / expiry,
-                               expires=(window + 2) * expiry)
-        return bool(rows)
+                               limit=limit, weight=weight, expires=(window + 2) * expiry)
+        return rows[0].prior * weight + rows[0].spent if rows else None
+
+    async def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int,
+                                           amount: int = 1) -> bool:
+        return await self.charge(key, limit, expiry, amount) is not None
+
+    async def aclose(self) -> None:
+        await self._engine.dispose()
 
     async def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
         now = time.time()
