@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -23,7 +24,7 @@ from server.domain.auth.tokens import mint
 from server.domain.enums import Role
 from server.rate_limit import Budgets, PostgresStorage, storage_for
 from server.settings import DEMO_SECRET_KEY, load_settings
-from tests.conftest import IN_CI, PG_URL, _require_postgres, fresh_pg_database
+from tests.conftest import IN_CI, PG_URL, _require_postgres, free_port, fresh_pg_database
 from tests.server.console import sign_in
 from tests.server.test_production_surface import serve as client_for
 
@@ -231,3 +232,18 @@ async def test_api_requests_complete_while_console_passwords_are_hashed(
         # the API answered while the hashing of the wrong passwords was still going on
         assert not all(task.done() for task in logins)
         assert not any(await asyncio.gather(*logins))
+
+
+async def test_budgets_in_an_unreachable_redis_answer_503_quickly(
+    db_url: str, people: dict[str, int],
+) -> None:
+    # nothing listens on this port: every request's charge fails to reach Redis
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    async for client in client_for(db_url, redis_url=dead, db_connect_timeout=1):
+        started = time.monotonic()
+        answer = await client.post("/graphql", json={"query": QUERY},
+                                   headers=bearer(people["ada"]))
+        assert time.monotonic() - started < 5
+        assert answer.status_code == 503
+        assert answer.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert answer.headers["Retry-After"]
