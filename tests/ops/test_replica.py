@@ -1,7 +1,8 @@
 """Reports read from a real streaming replica (PMO_REPLICA_DATABASE_URL), everything else from
 the primary: a standby of the machine's PostgreSQL (pg_basebackup), its replay paused, shows
 that reports, CSV exports and BI rows come from it while the API's other reads and every
-write's own answer come from the primary; resumed, the reports catch up."""
+write's own answer come from the primary; resumed, the reports catch up; stopped, reports
+answer 503 and the rest of the API works."""
 
 from __future__ import annotations
 
@@ -98,6 +99,13 @@ def test_reports_read_from_the_replica_and_everything_else_from_the_primary(
         else:
             pytest.fail("the replica's reports never showed the primary's change")
         assert export_name(server, alice, project["code"]) == "Renamed"
+
+        # the replica goes away: reports answer 503, the rest of the API is unaffected
+        standby.stop("immediate")
+        down = server.graphql("{ reports { projectRows(first: 5) { nodes { code } } } }", alice)
+        assert down.status_code == 503, down.text
+        assert down.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert data(server.graphql("{ projects(first: 5) { nodes { code } } }", alice))
 
 
 def wait_until_paused(standby: Cluster, database: str) -> None:
