@@ -296,6 +296,20 @@ class ReadPathExecutor(StrawberryGraphQLCoreExecutionContext):
     _stats: ReadPathStats | None = None
     _plain_plans: dict[Any, Any] | None = None
 
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """One subscription event's executor, with caches of its own.
+
+        graphql-core (3.3.2) copies the subscription's executor for each event and keeps the
+        copy's sub-field cache shared with it, keyed by the identity of lists that each event
+        builds anew: a cache that only grows, about 1 KB per event for as long as the
+        subscription stays open (found by bench/soak.py). Each event's caches start empty.
+        """
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}  # noqa: SLF001 - graphql-core's, see above
+        executor._stream_usages = type(self._stream_usages)()  # noqa: SLF001
+        executor._plain_plans = None
+        return executor
+
     @property
     def read_path_stats(self) -> ReadPathStats:
         stats = self._stats
