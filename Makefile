@@ -82,19 +82,29 @@ bench-seed: install
 # floor, project detail, the BI page at scale 100 and writes (bench/load.py; about 8 minutes).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust); installs wrk and, outside the
 # repository, PostGraphile. BENCH_ARGS passes options, e.g. BENCH_ARGS='--rev HEAD'.
-.PHONY: bench bench-ci bench-console bench-bi
+.PHONY: bench bench-ci bench-console bench-bi bench-soak bench-budgets
 BENCH_ARGS ?=
 
 bench: install
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
-# Bounded (about 2 minutes): 3 s runs, one round, the BI page at scale 10; PostGraphile is
-# skipped with a message when it cannot be installed.
+# Bounded (about 4 minutes): 3 s runs, one round, the BI page at scale 10, a one-minute soak;
+# PostGraphile is skipped with a message when it cannot be installed.
 bench-ci: install
 	$(BIN)/python bench/load.py --duration 3 --warmup 2 --rounds 1 --bi-scale 10 \
 		--postgraphile auto $(BENCH_ARGS)
 	$(BIN)/python bench/console_dashboard.py --requests 10
 	$(BIN)/python bench/bi_feed.py --scale 10 --compare-scale 0
+	$(BIN)/python bench/soak.py --duration 60 --slice 20
+
+# Soak: two `pmo serve` on one PostgreSQL database, mixed reads and writes with wrk and live
+# subscriptions, 10 minutes in 30 s slices; fails on any error or RSS growth of 10 % or more.
+bench-soak: install
+	$(BIN)/python bench/soak.py $(BENCH_ARGS)
+
+# Where rate-limit budgets live: memory, PostgreSQL and Redis, one request's charge each.
+bench-budgets: install
+	$(BIN)/python bench/budgets.py $(BENCH_ARGS)
 
 # The console's home page (the PMO dashboard) at seed scale 10: SQLite, and PostgreSQL when
 # PMO_BENCH_POSTGRES_URL names a server.
