@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@# setuptools tells every editable install that same-named folders may shadow the package
 	@# (an InformationOnly notice; ours are the package): not shown, nothing else hidden.
 	PYTHONWARNINGS="ignore:Editable installation" \
-		$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,examples]'
+		$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,examples,otel]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from policies.enforcer import Authorizer
 from policies.resources import Resource, Subject
+from server import metrics
 from server.domain.auth import roles
 from server.domain.auth import service as auth_service
 from server.domain.auth.models import ConsoleSignIn
@@ -140,6 +141,7 @@ class ConsoleAuth(AuthenticationBackend):
                                         or await budgets.exhausted("account", email))
         if wait:
             # Throttled: not checked, so a flood of attempts costs as little as possible.
+            metrics.refused("console_sign_in")
             response = await self._page(
                 request, "sqladmin/login.html", 429,
                 refusal=f"Too many failed sign-ins: try again in {wait} seconds.")

@@ -1,24 +1,34 @@
-"""Schema extensions: per-operation SQL statistics in development, masked internal errors."""
+"""Schema extensions: each operation measured (metrics, the request's log line, SQL statistics
+in development), traced when tracing is on, limited, and its internal errors masked."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import suppress
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from asgi_correlation_id import correlation_id
 from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
-from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from schema.limits import Measure, measure, refused
+from server import metrics, tracing
 from server.db import QueryStats, current_stats
 from server.error_codes import ApiErrorCode
 from server.limits import Limits
 from server.rate_limit import Budgets
+from server.request_log import current_request
 from server.unavailable import MESSAGE as UNAVAILABLE
 from server.unavailable import is_unavailable
 
@@ -31,29 +41,104 @@ TOKEN_LIMIT = "tokens. Parsing aborted."
 SUGGESTION = re.compile(r" ?Did you mean [^\n]*\?")
 
 
-class SqlStatistics(SchemaExtension):
-    """With ``PMO_DEBUG=1``: ``extensions.sql = {statements, ms}`` on every response."""
+@dataclass(slots=True)
+class OperationFigures:
+    """What one operation did: its SQL statements (within the request's) and its cost."""
+
+    sql: QueryStats
+    cost: int | None = None
+
+
+_operation: ContextVar[OperationFigures | None] = ContextVar("pmo_operation", default=None)
+# Raised by Strawberry before anything runs; the view answers them with HTTP 400 (or 405).
+_REQUEST_ERRORS = {MissingQueryError: ApiErrorCode.GRAPHQL_VALIDATION_FAILED,
+                   CannotGetOperationTypeError: ApiErrorCode.GRAPHQL_VALIDATION_FAILED,
+                   InvalidOperationTypeError: ApiErrorCode.OPERATION_NOT_ALLOWED}
+
+
+class Observe(SchemaExtension):
+    """Every operation measured (the first extension, so around all the others): its SQL
+    statements, also counted in the request's (``server.db.instrument``), and, once the other
+    extensions have given its errors their codes, its name, type, duration, cost and errors
+    for the metrics (``server.metrics``) and the request's log line (``server.request_log``);
+    an open subscription counted while it runs. With ``PMO_DEBUG=1`` every answer shows
+    ``extensions.sql = {statements, ms}`` and which read path served it."""
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if not getattr(context, "debug", False):
-            yield
-            return
-        stats = QueryStats()
-        token = current_stats.set(stats)
-        self._stats = stats
+        started = time.perf_counter()
+        figures = OperationFigures(QueryStats(parent=current_stats.get()))
+        self._figures = figures
+        self._subscribed = False
+        stats_token = current_stats.set(figures.sql)
+        figures_token = _operation.set(figures)
+        codes: list[str] = []
         try:
             yield
+            result = self.execution_context.result
+            codes = [str((error.extensions or {}).get("code"))
+                     for error in (result.errors if result else None) or []]
+        except (asyncio.CancelledError, GeneratorExit):
+            # How a subscription ends when its client completes it or goes away; a query or
+            # a mutation is cancelled past its deadline (server/deadline.py).
+            codes = [] if self._subscribed else [ApiErrorCode.TIMEOUT]
+            raise
+        except BaseException as exc:
+            codes = [_REQUEST_ERRORS.get(type(exc), ApiErrorCode.INTERNAL_SERVER_ERROR)]
+            raise
         finally:
-            current_stats.reset(token)
+            # A subscription ends in the task that ran it; should it not, the variables are
+            # that task's to drop.
+            with suppress(ValueError):
+                _operation.reset(figures_token)
+                current_stats.reset(stats_token)
+            if self._subscribed:
+                metrics.subscription_closed()
+            self._record(time.perf_counter() - started, codes)
+
+    def on_execute(self) -> Iterator[None]:
+        if self._kind() == "subscription":
+            self._subscribed = True
+            metrics.subscription_opened()
+        yield
+
+    def _kind(self) -> str:
+        context = self.execution_context
+        if context.graphql_document is None:
+            return "unknown"
+        try:
+            return context.operation_type.value
+        except RuntimeError:  # the document has no such operation
+            return "unknown"
+
+    def _record(self, seconds: float, codes: list[str]) -> None:
+        figures, kind = self._figures, self._kind()
+        name = self.execution_context.operation_name if kind != "unknown" else None
+        metrics.observe_operation(name, kind, seconds=seconds,
+                                  statements=figures.sql.statements, cost=figures.cost,
+                                  codes=codes)
+        request = current_request.get()
+        if request is not None:  # over HTTP: the request's log line
+            request.operation, request.operation_type = name, kind
+            request.cost = figures.cost
 
     def get_results(self) -> dict[str, Any]:
-        stats = getattr(self, "_stats", None)
-        if stats is None:
+        context = self.execution_context.context
+        if not getattr(context, "debug", False):
             return {}
-        served = self.execution_context.context.read_path_stats
+        stats = self._figures.sql
+        served = context.read_path_stats
         return {"sql": {"statements": stats.statements, "ms": round(stats.seconds * 1000, 3)},
                 "readPath": {"compiled": served.compiled, "standard": served.standard}}
+
+
+def operation_spans() -> SchemaExtension:
+    """Strawberry's OpenTelemetry spans for an operation of a traced request (``PMO_OTEL=1``);
+    for any other, an extension without hooks (nothing runs)."""
+    if not tracing.traced.get():
+        return SchemaExtension()
+    from schema.tracing import OperationSpans  # the otel extra, needed only now
+
+    return OperationSpans(tracer_provider=tracing.provider())
 
 
 class CachedParsing(ParserCache):
@@ -138,15 +223,18 @@ class RequestLimits(ValidationCache):
         if found.errors:
             return found.errors
         self._measure = found
+        figures = _operation.get()
+        if figures is not None:
+            figures.cost = found.cost
         budgets, caller = _caller(context.context)
         if budgets is None:
             return []
-        wait = await budgets.spend("caller", caller, max(found.cost, 1))
+        wait, self._remaining = await budgets.charge("caller", caller, max(found.cost, 1))
         if wait is not None:
+            metrics.refused("graphql_cost")
             return [refused(f"the cost budget of {budgets.budget('caller')} a minute is spent "
                             f"(this operation costs {found.cost}): retry in {wait} s",
                             ApiErrorCode.RATE_LIMITED, retryAfter=wait, cost=found.cost)]
-        self._remaining = await budgets.remaining("caller", caller)
         return []
 
     def get_results(self) -> dict[str, Any]:
@@ -228,7 +316,7 @@ def _classify(error: GraphQLError, debug: bool) -> GraphQLError:
     if is_unavailable(original):
         return GraphQLError(UNAVAILABLE, nodes=error.nodes, path=error.path,
                             extensions={"code": ApiErrorCode.SERVICE_UNAVAILABLE})
-    request_id = uuid.uuid4().hex
+    request_id = correlation_id.get() or uuid.uuid4().hex  # the request's, as in its log line
     logger.error("unexpected error %s at %s", request_id, error.path, exc_info=original)
     return GraphQLError(error.message if debug else "internal server error",
                         nodes=error.nodes, path=error.path,

@@ -24,9 +24,10 @@ from schema.decisions import roots as decisions
 from schema.extensions import (
     CachedParsing,
     MaskInternalErrors,
+    Observe,
     PersistedOperations,
     RequestLimits,
-    SqlStatistics,
+    operation_spans,
 )
 from schema.governance import roots as governance
 from schema.integration import roots as integration
@@ -113,13 +114,16 @@ schema = PmoSchema(
     types=[Person, Portfolio, Project, ApiToken, *(t for p in PACKAGES for t in p.TYPES)],
     execution_context_class=ReadPathExecutor,
     extensions=[
+        # Around everything: the operation's span (when traced), then its measures, taken
+        # once the errors have their codes (MaskInternalErrors, inside).
+        operation_spans,
+        Observe,
         # The limits first (the token limit is a parse option), then parsing and validation,
         # both cached by document.
         PersistedOperations,
         lambda: RequestLimits(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: CachedParsing(maxsize=DOCUMENT_CACHE_SIZE),
         MaskInternalErrors,
-        SqlStatistics,
     ],
 )
 

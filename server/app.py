@@ -16,11 +16,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from admin.app import mount_admin
 from policies.enforcer import build_authorizer, offline_authorizer
 from schema.schema import schema
+from server import metrics, request_log, tracing
 from server.authentication import RequireBearer
 from server.body_limit import BodyLimit
 from server.broadcast import for_database as broadcast_for
@@ -71,6 +73,16 @@ def serve_app() -> Starlette:
     return create_app()
 
 
+class PmoApp(Starlette):
+    """Starlette with the request id, the request's log line and HTTP metrics (and, when
+    tracing, its span) around everything, Starlette's own error handling included: a 500 is
+    logged, counted and carries its ``X-Request-ID`` like any other answer."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = request_log.wrap(super().build_middleware_stack())
+        return tracing.http(app) if self.state.settings.otel else app
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application from settings (the process-wide ones by default)."""
     settings = settings or get_settings()
@@ -84,8 +96,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                              connect_timeout=settings.db_connect_timeout,
                              pool_timeout=settings.db_pool_timeout)
                if settings.replica_database_url is not None else None)
-    if settings.debug:
-        instrument(engine)
+    # Statements counted per request and operation; pools followed; spans when tracing.
+    for database, used in (("primary", engine), ("replica", replica)):
+        if used is not None:
+            instrument(used)
+            metrics.watch_pool(used, database)
+            if settings.otel:
+                tracing.sql(used)
 
     # Subscriptions speak graphql-transport-ws only: the legacy graphql-ws protocol is
     # unmaintained (its client library is deprecated) and has no ping/pong.
@@ -118,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     # Starlette 1.x: routes are declared up front; GraphQL needs Route + WebSocketRoute
     # (a Mount would answer POST /graphql with a redirect).
-    app = Starlette(
+    app = PmoApp(
         debug=settings.debug,
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
@@ -126,6 +143,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", RequireBearer(graphql), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/export/{report}.csv", export_app(), methods=["GET"]),
+            *([Route("/metrics", metrics.endpoint(settings.metrics_token.get_secret_value()),
+                     methods=["GET"])] if settings.metrics_token is not None else []),
             *([] if settings.is_production else [
                 Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql")]),
         ],

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server import metrics
 from server.domain.auth import api_tokens
 from server.domain.auth.authn import AuthenticationError, authenticate, bearer_token
 from server.domain.auth.viewer import Viewer, load_viewer
@@ -106,6 +107,7 @@ class RequireBearer:
             # one still gets through (people behind the same address keep working).
             wait = budgets and await budgets.exhausted("address", address)
             if wait and not _signed_token(authorization):
+                metrics.refused("api_authentication")
                 await rate_limited_response(
                     wait, "too many failed authentications from this address")(
                         scope, receive, send)
@@ -114,6 +116,7 @@ class RequireBearer:
                 viewer = await resolve_viewer(state.sessions, state.settings, authorization)
             except AuthenticationError as exc:
                 if wait:
+                    metrics.refused("api_authentication")
                     await rate_limited_response(
                         wait, "too many failed authentications from this address")(
                             scope, receive, send)

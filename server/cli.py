@@ -563,6 +563,11 @@ def serve(
     out.print("API token:  .venv/bin/pmo token pm.alice@example.com --ttl 8h")
     out.print('  then send  Authorization: Bearer <token>')
     sys.stdout.flush()
+    # Before the workers start: the directory their metrics share (and the metrics port), and
+    # the log format (server/workers.py).
+    from server.workers import log_config, prepare
+
+    prepare(settings, host=bind_host)
     # The app is named by import string, never imported here: with --workers N or --reload
     # each worker process builds its own, and this one only supervises them.
     uvicorn.run(
