@@ -5,8 +5,8 @@
   subscriptions open now.
 - HTTP requests by route, method and status, with their duration and SQL statements.
 - The database pools' connections, in use and idle; refusals by a rate limit.
-- The backlog: outbox events not yet dispatched, webhook deliveries and emails waiting to be
-  sent, counted in the database at each scrape (a figure of the database, not of a process).
+- The backlog: webhook deliveries and emails waiting to be sent (the two outboxes), counted
+  in the database at each scrape (a figure of the database, not of a process).
 
 Several workers (``pmo serve --workers N``): prometheus-client's multiprocess mode. ``pmo
 serve`` names one fresh directory in ``PROMETHEUS_MULTIPROC_DIR`` before any worker starts
@@ -183,12 +183,11 @@ def watch_pool(engine: AsyncEngine, database: str) -> None:
 # --- The backlog, counted at each scrape ---
 
 WAITING = ("PENDING", "FAILED")  # server/webhooks.py and server/mailer.py: DUE
-_outbox = sa.table("outbox_event", sa.column("dispatched_at"))
 _deliveries = sa.table("webhook_delivery", sa.column("status"))
 _emails = sa.table("email_message", sa.column("status"))
+# The outbox (outbox_event) fans out into webhook deliveries in the change's own transaction
+# (server/domain/events.py), so its backlog is theirs; the email outbox is email_message.
 BACKLOG = sa.select(
-    sa.select(sa.func.count()).select_from(_outbox)
-    .where(_outbox.c.dispatched_at.is_(None)).scalar_subquery().label("outbox_event"),
     sa.select(sa.func.count()).select_from(_deliveries)
     .where(_deliveries.c.status.in_(WAITING)).scalar_subquery().label("webhook_delivery"),
     sa.select(sa.func.count()).select_from(_emails)

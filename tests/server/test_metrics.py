@@ -167,13 +167,12 @@ async def test_the_pool_connections_in_use_and_idle(app: Starlette,
 async def test_the_backlog_counts_rows_waiting_to_be_handled(client: httpx2.AsyncClient,
                                                              sessions: Sessions,
                                                              person: int) -> None:
-    # given events, deliveries and emails, some handled already
+    # given deliveries and emails, some handled already
     now = utcnow()
     async with sessions() as s, s.begin():
-        waiting, done = OutboxEvent(event_type="project.changed"), \
-            OutboxEvent(event_type="project.changed", dispatched_at=now)
+        waiting = OutboxEvent(event_type="project.changed")
         hook = Webhook(url="https://example.com/hook", secret="s" * 32, event_types=["*"])
-        s.add_all([waiting, done, hook])
+        s.add_all([waiting, hook])
         await s.flush()
         s.add_all([WebhookDelivery(webhook_id=hook.id, event_id=waiting.id, status=status,  # type: ignore[arg-type]
                                    next_attempt_at=now)
@@ -185,7 +184,7 @@ async def test_the_backlog_counts_rows_waiting_to_be_handled(client: httpx2.Asyn
     # when scraped
     text = await scrape(client)
     # then the rows waiting are counted, by table
-    assert value(text, "pmo_backlog_rows", table="outbox_event") == 1
+    assert "outbox_event" not in text  # it fans out into webhook deliveries at once
     assert value(text, "pmo_backlog_rows", table="webhook_delivery") == 2
     assert value(text, "pmo_backlog_rows", table="email_message") == 1
 
