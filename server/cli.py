@@ -290,9 +290,12 @@ def notify_send(
 ) -> None:
     """Send the notification emails waiting in the outbox through PMO_SMTP_URL, at least once,
     retrying failures with back-off (1 min, 5 min, 30 min, then every 2 h) until sent. Several
-    senders may run against PostgreSQL; one on SQLite."""
+    senders may run against PostgreSQL; one on SQLite. The loop waits out a database restart;
+    SIGTERM lets the batch in hand finish (PMO_SHUTDOWN_TIMEOUT) and hands back the rest."""
     from server.db import session_factory
     from server.mailer import Smtp, run
+    from server.sender import configure_logging
+    from server.workers import log_config
 
     settings = settings_or_exit()
     if settings.smtp_url is None:
@@ -305,10 +308,13 @@ def notify_send(
 
     async def work(engine: Any) -> Any:
         return await run(session_factory(engine), smtp, sender=settings.smtp_from,
-                         app_url=settings.app_url, once=once, batch=batch, interval=interval)
+                         app_url=settings.app_url, once=once, batch=batch, interval=interval,
+                         shutdown_timeout=settings.shutdown_timeout)
 
+    configure_logging(log_config(settings))
     total = run_db(settings, work)
-    out.print(f"sent {total.sent:,} email(s); {total.retrying:,} failed and will be retried")
+    out.print(f"sent {total.sent:,} email(s); {total.retrying:,} failed and will be retried"
+              + (f"; {total.released:,} handed back unsent" if total.released else ""))
 
 
 @webhooks_app.command("deliver")
@@ -321,23 +327,30 @@ def webhooks_deliver(
         "--interval", min=0.1, help="Seconds to wait when nothing is due.")] = 5.0,
 ) -> None:
     """Send due webhook deliveries, signed, retrying failures with back-off (1 min, 5 min,
-    30 min, 2 h, 12 h, then DEAD). Several workers may run against PostgreSQL; one on SQLite."""
+    30 min, 2 h, 12 h, then DEAD). Several workers may run against PostgreSQL; one on SQLite.
+    The loop waits out a database restart; SIGTERM lets the batch in hand finish
+    (PMO_SHUTDOWN_TIMEOUT) and hands back the rest."""
     from server.db import session_factory
+    from server.sender import configure_logging
     from server.webhooks import run
+    from server.workers import log_config
 
     settings = settings_or_exit()
 
     async def work(engine: Any) -> Any:
         return await run(session_factory(engine), once=once, batch=batch, interval=interval,
-                         production=settings.is_production)
+                         production=settings.is_production,
+                         shutdown_timeout=settings.shutdown_timeout)
 
+    configure_logging(log_config(settings))
     try:
         total = run_db(settings, work)
     except KeyboardInterrupt:
         out.print("stopped")
         return
     out.print(f"webhook deliveries: {total.succeeded} succeeded, {total.retrying} to retry, "
-              f"{total.dead} dead, {total.cancelled} cancelled")
+              f"{total.dead} dead, {total.cancelled} cancelled"
+              + (f", {total.released} handed back unsent" if total.released else ""))
 
 
 @user_app.command("create")
@@ -567,7 +580,10 @@ def serve(
     # the log format (server/workers.py).
     from server.workers import log_config, prepare
 
-    prepare(settings, host=bind_host)
+    try:
+        prepare(settings, host=bind_host)
+    except OSError as exc:  # the metrics port is taken, or not ours to bind
+        fail(f"PMO_METRICS_PORT {settings.metrics_port}: {exc.strerror or exc}")
     # The app is named by import string, never imported here: with --workers N or --reload
     # each worker process builds its own, and this one only supervises them.
     uvicorn.run(

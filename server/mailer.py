@@ -7,13 +7,17 @@ commits before anything is sent, so a sender that dies mid-batch only delays it.
 PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``, so several senders share the outbox and
 never send the same message at the same time; SQLite serialises writers. A failed send is
 retried with back-off and never given up: a message stays in the outbox until it is sent.
+As a service (``run``) the sender waits out an unreachable database and stops cleanly on
+SIGTERM, as the webhook worker does (``server.sender.Worker``): a batch's outcome is held
+until it can be recorded, and what is still being sent when the shutdown budget runs out is
+handed back, due at once.
 The SMTP client is aiosmtplib (STARTTLS and implicit TLS, authentication); the templates are
 Jinja2's, escaped for HTML.
 """
 
 from __future__ import annotations
 
-import asyncio
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage as MimeMessage
@@ -32,6 +36,7 @@ from server.domain.base import utcnow
 from server.domain.collaboration.models import EmailMessage
 from server.domain.enums import DeliveryStatus
 from server.domain.organisation.models import Person
+from server.sender import Worker
 
 # Wait after the 1st, 2nd, ... failed attempt; then every LAST_WAIT, for as long as it takes.
 BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5),
@@ -148,6 +153,7 @@ class Outcome:
 
     sent: int = 0
     retrying: int = 0
+    released: int = 0
     ids: list[int] = field(default_factory=list)
 
 
@@ -181,13 +187,22 @@ async def send(smtp: Smtp, mail: MimeMessage | None) -> str | None:
     send it to)."""
     if mail is None:
         return None
+    client = aiosmtplib.SMTP(hostname=smtp.host, port=smtp.port, username=smtp.username,
+                             password=smtp.password, use_tls=smtp.use_tls,
+                             start_tls=smtp.start_tls, timeout=TIMEOUT_SECONDS)
     try:
-        await aiosmtplib.send(mail, hostname=smtp.host, port=smtp.port, username=smtp.username,
-                              password=smtp.password, use_tls=smtp.use_tls,
-                              start_tls=smtp.start_tls, timeout=TIMEOUT_SECONDS)
+        await client.connect()
+        await client.send_message(mail)
     except (aiosmtplib.SMTPException, OSError) as exc:
         return (f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]) or type(exc).__name__
-    return None
+    else:
+        with suppress(aiosmtplib.SMTPException, OSError):  # taken: a failed goodbye is no matter
+            await client.quit()
+        return None
+    finally:
+        # Not ``async with``: cancelled by a stop, that would wait for the server to answer
+        # QUIT (up to TIMEOUT_SECONDS); this hangs up at once.
+        client.close()
 
 
 def next_wait(attempt: int) -> timedelta:
@@ -195,45 +210,100 @@ def next_wait(attempt: int) -> timedelta:
     return BACKOFF[attempt - 1] if attempt <= len(BACKOFF) else LAST_WAIT
 
 
+async def _release(session: AsyncSession, ids: list[int], *, now: datetime) -> int:
+    """Hand back messages whose sending was abandoned: due at ``now`` again, attempts
+    unchanged; only those still under this batch's lease (none another sender took over)."""
+    rows = list(await session.exec(
+        select(EmailMessage)
+        .where(col(EmailMessage.id).in_(ids), col(EmailMessage.status).in_(DUE),
+               col(EmailMessage.next_attempt_at) == now + LEASE)))
+    for row in rows:
+        row.next_attempt_at = now
+    return len(rows)
+
+
 async def send_due(sessions: async_sessionmaker[AsyncSession], smtp: Smtp, *, sender: str,
-                   app_url: str, now: datetime | None = None, batch: int = 50) -> Outcome:
+                   app_url: str, now: datetime | None = None, batch: int = 50,
+                   worker: Worker | None = None) -> Outcome:
     """Send one batch of due emails and record each outcome; ``now`` defaults to the clock
-    (tests pass it to move through the retry schedule without sleeping)."""
+    (tests pass it to move through the retry schedule without sleeping). Under a ``worker``
+    the outcome waits out an unreachable database, and a stop hands back what was not sent."""
     now = now or utcnow()
+    worker = worker or Worker("emails")
     outcome = Outcome()
     async with sessions() as session, session.begin():
         claimed = await claim(session, now=now, batch=batch, sender=sender, app_url=app_url)
     if not claimed:
         return outcome
-    errors = await asyncio.gather(*(send(smtp, mail) for _, _, mail in claimed))
-    async with sessions() as session, session.begin():
-        for (row_id, attempt, _), error in zip(claimed, errors, strict=True):
-            row = await session.get(EmailMessage, row_id)
-            if row is None:  # its recipient was deleted meanwhile
-                continue
-            row.attempts, row.last_error = attempt, error
-            outcome.ids.append(row_id)
-            if error is None:
-                row.status, row.next_attempt_at, row.sent_at = DeliveryStatus.SUCCEEDED, None, now
-                outcome.sent += 1
-            else:
-                row.status, row.next_attempt_at = DeliveryStatus.FAILED, now + next_wait(attempt)
-                outcome.retrying += 1
+    # A finished send is (error,): None alone means abandoned at a stop.
+    results = await worker.finish([_attempt(smtp, mail) for _, _, mail in claimed])
+
+    async def write_back() -> None:
+        done = Outcome()  # counted afresh on each try: a failed try's counts are void
+        async with sessions() as session, session.begin():
+            for (row_id, attempt, _), result in zip(claimed, results, strict=True):
+                if result is not None:
+                    await _record(session, row_id, attempt, result[0], now, done)
+            abandoned = [c[0] for c, r in zip(claimed, results, strict=True) if r is None]
+            if abandoned:
+                done.released = await _release(session, abandoned, now=now)
+        outcome.sent, outcome.retrying = done.sent, done.retrying
+        outcome.released, outcome.ids = done.released, done.ids
+
+    await worker.write_back(write_back, f"the outcome of {len(claimed)} emails")
+    if outcome.released:
+        worker.log.info("handed back %d unsent emails, due again now", outcome.released)
     return outcome
 
 
+async def _attempt(smtp: Smtp, mail: MimeMessage | None) -> tuple[str | None]:
+    return (await send(smtp, mail),)
+
+
+async def _record(session: AsyncSession, row_id: int, attempt: int, error: str | None,
+                  now: datetime, outcome: Outcome) -> None:
+    row = await session.get(EmailMessage, row_id)
+    if row is None:  # its recipient was deleted meanwhile
+        return
+    row.attempts, row.last_error = attempt, error
+    outcome.ids.append(row_id)
+    if error is None:
+        row.status, row.next_attempt_at, row.sent_at = DeliveryStatus.SUCCEEDED, None, now
+        outcome.sent += 1
+    else:
+        row.status, row.next_attempt_at = DeliveryStatus.FAILED, now + next_wait(attempt)
+        outcome.retrying += 1
+
+
 async def run(sessions: async_sessionmaker[AsyncSession], smtp: Smtp, *, sender: str,
-              app_url: str, once: bool, batch: int, interval: float) -> Any:
-    """Send batches until nothing is due (``once``) or forever, waiting ``interval`` seconds
-    whenever nothing is due; the totals sent and waiting to be retried."""
+              app_url: str, once: bool, batch: int, interval: float,
+              shutdown_timeout: float = 20.0) -> Any:
+    """Send batches until nothing is due (``once``), or until stopped, waiting ``interval``
+    seconds whenever nothing is due; the totals sent, waiting to be retried and handed back.
+    The loop waits out an unreachable database; ``once`` gives up on it (cron runs again)."""
     total = Outcome()
-    while True:
-        outcome = await send_due(sessions, smtp, sender=sender, app_url=app_url, batch=batch)
-        total.sent += outcome.sent
-        total.retrying += outcome.retrying
-        if outcome.sent + outcome.retrying == 0:
-            if once:
-                return total
-            await asyncio.sleep(interval)
-        elif once and outcome.sent == 0:
-            return total  # everything due failed: cron runs again later
+    worker = Worker("emails", shutdown_timeout=shutdown_timeout, survive=not once)
+    with worker.stopped_by_signals():
+        while not worker.stopping.is_set():
+            try:
+                outcome = await worker.guarded(send_due(
+                    sessions, smtp, sender=sender, app_url=app_url, batch=batch,
+                    worker=worker))
+            except Exception as exc:
+                if not worker.should_retry(exc):
+                    raise
+                await worker.retry_later(exc)
+                continue
+            if outcome is None:  # stopped, and the budget ran out
+                break
+            worker.recovered()
+            total.sent += outcome.sent
+            total.retrying += outcome.retrying
+            total.released += outcome.released
+            if outcome.sent + outcome.retrying == 0:
+                if once:
+                    break
+                await worker.pause(interval)
+            elif once and outcome.sent == 0:
+                break  # everything due failed: cron runs again later
+    return total

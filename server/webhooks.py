@@ -5,11 +5,19 @@ commits before anything is sent, so a worker that dies mid-batch only delays it;
 deduplicate on ``X-PMO-Delivery``. On PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``, so
 any number of workers share the queue without sending a delivery twice; SQLite serialises
 writers, so run one worker there.
+
+As a service (``run``, shared with ``server.mailer``): a database that cannot be reached
+(refused, lost mid-batch, no free connection in time) is waited out with one warning line per
+try and a bounded back-off, and a batch's outcome is held until it can be recorded, so a
+restart of the database loses nothing and sends nothing twice. SIGTERM (or SIGINT) stops the
+claiming; the batch in hand gets ``shutdown_timeout`` seconds to finish, and what is still
+being sent then is handed back (due at once, for another worker), so the process exits in
+time. Only a worker that dies outright, or a claim whose commit is lost with the connection,
+leaves deliveries leased: they are due again when the lease ends.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import ipaddress
@@ -33,6 +41,11 @@ from server.domain.base import utcnow
 from server.domain.enums import DeliveryStatus
 from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
 from server.domain.integration.service import check_public_host, public_address, resolve_host
+
+# Every mapper must be known before the first query: policies (through schema.base) import
+# ApiToken, whose relationship names Person, which nothing else here imports.
+from server.domain.models import metadata as _every_table  # noqa: F401
+from server.sender import Worker
 
 # Wait after the 1st, 2nd, ... failed attempt; the attempt after the last wait is the final one.
 BACKOFF: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=5),
@@ -66,6 +79,7 @@ class Outcome:
     retrying: int = 0
     dead: int = 0
     cancelled: int = 0
+    released: int = 0
     ids: list[int] = field(default_factory=list)
 
     @property
@@ -163,23 +177,52 @@ async def _record(session: AsyncSession, item: Claimed, code: int | None, error:
         outcome.retrying += 1
 
 
+async def _release(session: AsyncSession, items: list[Claimed], *, now: datetime) -> int:
+    """Hand back deliveries whose sending was abandoned: due at ``now`` again, attempts
+    unchanged; only those still under this batch's lease (none another worker took over)."""
+    rows = list(await session.exec(
+        select(WebhookDelivery)
+        .where(col(WebhookDelivery.id).in_([i.delivery_id for i in items]),
+               col(WebhookDelivery.status).in_(DUE),
+               col(WebhookDelivery.next_attempt_at) == now + LEASE)))
+    for row in rows:
+        row.next_attempt_at = now
+    return len(rows)
+
+
 async def deliver_due(sessions: async_sessionmaker[AsyncSession], *, now: datetime | None = None,
                       batch: int = 50, production: bool = False,
-                      client: httpx2.AsyncClient | None = None) -> Outcome:
+                      client: httpx2.AsyncClient | None = None,
+                      worker: Worker | None = None) -> Outcome:
     """Send one batch of due deliveries and record each outcome; ``now`` defaults to the clock
-    (tests pass it to move through the retry schedule without sleeping)."""
+    (tests pass it to move through the retry schedule without sleeping). Under a ``worker``
+    the outcome waits out an unreachable database, and a stop hands back what was not sent."""
     now = now or utcnow()
+    worker = worker or Worker("webhooks")
     outcome = Outcome()
     async with sessions() as session, session.begin():
         claimed = await claim(session, now=now, batch=batch, outcome=outcome)
     if not claimed:
         return outcome
     async with _client(client, production=production) as http:
-        results = await asyncio.gather(*(send(http, c, now=now, production=production)
-                                         for c in claimed))
-    async with sessions() as session, session.begin():
-        for item, (code, error) in zip(claimed, results, strict=True):
-            await _record(session, item, code, error, now, outcome)
+        results = await worker.finish([send(http, c, now=now, production=production)
+                                       for c in claimed])
+
+    async def write_back() -> None:
+        done = Outcome()  # counted afresh on each try: a failed try's counts are void
+        async with sessions() as session, session.begin():
+            for item, result in zip(claimed, results, strict=True):
+                if result is not None:
+                    await _record(session, item, *result, now, done)
+            abandoned = [c for c, r in zip(claimed, results, strict=True) if r is None]
+            if abandoned:
+                done.released = await _release(session, abandoned, now=now)
+        for name in ("succeeded", "retrying", "dead", "released", "ids"):
+            setattr(outcome, name, getattr(done, name))
+
+    await worker.write_back(write_back, f"the outcome of {len(claimed)} deliveries")
+    if outcome.released:
+        worker.log.info("handed back %d unsent deliveries, due again now", outcome.released)
     return outcome
 
 
@@ -245,17 +288,31 @@ def _client(client: httpx2.AsyncClient | None, *, production: bool,
 
 
 async def run(sessions: async_sessionmaker[AsyncSession], *, once: bool, batch: int,
-              interval: float, production: bool) -> Outcome:
-    """Deliver batches until nothing is due (``once``) or forever, pausing ``interval`` seconds
-    when the queue is empty; returns the totals."""
+              interval: float, production: bool, shutdown_timeout: float = 20.0) -> Outcome:
+    """Deliver batches until nothing is due (``once``), or until stopped, pausing
+    ``interval`` seconds when the queue is empty; returns the totals. The loop waits out an
+    unreachable database; ``once`` gives up on it (cron runs again)."""
     total = Outcome()
+    worker = Worker("webhooks", shutdown_timeout=shutdown_timeout, survive=not once)
     async with new_client(production=production) as http:
-        while True:
-            outcome = await deliver_due(sessions, batch=batch, production=production,
-                                        client=http)
-            for name in ("succeeded", "retrying", "dead", "cancelled"):
-                setattr(total, name, getattr(total, name) + getattr(outcome, name))
-            if outcome.handled == 0:
-                if once:
-                    return total
-                await asyncio.sleep(interval)
+        with worker.stopped_by_signals():
+            while not worker.stopping.is_set():
+                try:
+                    outcome = await worker.guarded(deliver_due(
+                        sessions, batch=batch, production=production, client=http,
+                        worker=worker))
+                except Exception as exc:
+                    if not worker.should_retry(exc):
+                        raise
+                    await worker.retry_later(exc)
+                    continue
+                if outcome is None:  # stopped, and the budget ran out
+                    break
+                worker.recovered()
+                for name in ("succeeded", "retrying", "dead", "cancelled", "released"):
+                    setattr(total, name, getattr(total, name) + getattr(outcome, name))
+                if outcome.handled == 0:
+                    if once:
+                        break
+                    await worker.pause(interval)
+    return total

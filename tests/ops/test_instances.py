@@ -1,7 +1,7 @@
 """Two ``pmo serve`` instances on two ports against one PostgreSQL database, as behind a load
 balancer: what one instance does, the other knows at once. A subscription on A hears a
-change made on B; a role given in the console on A is enforced on B; an API token's cost
-budget spent on A is refused on B."""
+change made on B; a role given in the console on A is enforced on B (and the console session
+signed in on A is good on B); an API token's cost budget spent on A is refused on B."""
 
 from __future__ import annotations
 
@@ -108,6 +108,11 @@ async def test_a_role_given_on_one_instance_is_enforced_on_the_other(
             "full_name": "BI Reader", "capacity_hours_per_week": "40", "active": "y",
             "roles": ["analyst", "pmo"]})
         assert edited.status_code == 302, edited.text
+        # the console session is the database's: B knows it too (no sticky sessions needed)
+        async with httpx2.AsyncClient(base_url=b.url, cookies=console.cookies,
+                                      timeout=WAIT) as elsewhere:
+            home = await elsewhere.get("/admin/")
+            assert home.status_code == 200 and "csrf-token" in home.text, home.text[:300]
     assert data(b.graphql("{ viewer { roles } }", reader))["viewer"]["roles"] == [
         "analyst", "pmo"]
     allowed = data(b.graphql(create, reader, i=portfolio))
