@@ -166,8 +166,9 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
             now = time.time()
             if now - self._purged > self.PURGE_EVERY:
                 self._purged = now
-                await connection.execute(self.PURGE, {"now": now})
-            return list(await connection.execute(statement, params))
+                await connection.execute(self.PURGE, {"now": int(now)})
+            result = await connection.execute(statement, params)
+            return list(result) if result.returns_rows else []
 
     async def charge(self, key: str, limit: int, expiry: int, amount: int = 1) -> float | None:
         """Acquire ``amount``: the weighted count after it, or None when it does not fit."""
@@ -177,7 +178,7 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
         window, elapsed = divmod(now, expiry)
         weight = 1 - elapsed / expiry
         rows = await self._run(self.ACQUIRE, key=key, window=int(window), amount=amount,
-                               limit=limit, weight=weight, expires=(window + 2) * expiry)
+                               limit=limit, weight=weight, expires=int(window + 2) * expiry)
         return rows[0].prior * weight + rows[0].spent if rows else None
 
     async def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int,
@@ -209,13 +210,13 @@ class PostgresStorage(Storage, SlidingWindowCounterSupport):
                 expires_at = CASE WHEN rate_budget.expires_at < :now THEN excluded.expires_at
                                   ELSE rate_budget.expires_at END
             RETURNING spent"""), key=key, counter=self.COUNTER, amount=amount,
-            now=time.time(), expires=time.time() + expiry)
+            now=int(time.time()), expires=math.ceil(time.time() + expiry))
         return int(rows[0][0])
 
     async def get(self, key: str) -> int:
         rows = await self._run(sa.text(
             "SELECT spent FROM rate_budget WHERE key = :key AND window_index = :counter "
-            "AND expires_at >= :now"), key=key, counter=self.COUNTER, now=time.time())
+            "AND expires_at >= :now"), key=key, counter=self.COUNTER, now=int(time.time()))
         return int(rows[0][0]) if rows else 0
 
     async def get_expiry(self, key: str) -> float:

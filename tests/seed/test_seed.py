@@ -66,7 +66,7 @@ async def dump(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
         result = {}
         for table in metadata.sorted_tables:
             columns = [column for column in table.c if column.name not in VOLATILE]
-            rows = await conn.execute(sa.select(*columns).order_by(table.c.id))
+            rows = await conn.execute(sa.select(*columns).order_by(*table.primary_key.columns))
             result[table.name] = [tuple(row) for row in rows.all()]
         return result
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from limits import RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -247,3 +249,17 @@ async def test_budgets_in_an_unreachable_redis_answer_503_quickly(
         assert answer.status_code == 503
         assert answer.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         assert answer.headers["Retry-After"]
+
+
+async def test_the_database_storage_serves_limits_other_strategies_too(
+        storage: Storage) -> None:
+    # PostgresStorage implements all of limits' Storage: a fixed window counts the same way
+    item = RateLimitItemPerSecond(3, 60)
+    limiter = FixedWindowRateLimiter(storage)
+    key = uuid.uuid4().hex
+    assert [await limiter.hit(item, key) for _ in range(4)] == [True, True, True, False]
+    stats = await limiter.get_window_stats(item, key)
+    assert stats.remaining == 0 and 0 < stats.reset_time - time.time() <= 61
+    await limiter.clear(item, key)
+    assert await limiter.hit(item, key)
+    assert await storage.check()

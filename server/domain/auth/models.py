@@ -78,7 +78,7 @@ class RateBudget(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=300)
     window_index: int = Field(primary_key=True, sa_type=BigInteger)
     spent: int = Field(default=0)
-    expires_at: float = Field(index=True, description="Seconds since the epoch.")
+    expires_at: int = Field(index=True, sa_type=BigInteger, description="Seconds since the epoch.")
 
 
 event.listen(RateBudget.__table__, "after_create",  # type: ignore[attr-defined]

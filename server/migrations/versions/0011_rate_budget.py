@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column('window_index', sa.BigInteger(), nullable=False),
         sa.Column('spent', sa.Integer(), nullable=False),
-        sa.Column('expires_at', sa.Float(), nullable=False),
+        sa.Column('expires_at', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('key', 'window_index', name=op.f('pk_rate_budget')),
     )
     op.create_index(op.f('ix_rate_budget_expires_at'), 'rate_budget', ['expires_at'],
