@@ -17,7 +17,7 @@ Jinja2's, escaped for HTML.
 
 from __future__ import annotations
 
-from contextlib import suppress
+from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage as MimeMessage
@@ -283,20 +283,10 @@ async def run(sessions: async_sessionmaker[AsyncSession], smtp: Smtp, *, sender:
     The loop waits out an unreachable database; ``once`` gives up on it (cron runs again)."""
     total = Outcome()
     worker = Worker("emails", shutdown_timeout=shutdown_timeout, survive=not once)
-    with worker.stopped_by_signals():
-        while not worker.stopping.is_set():
-            try:
-                outcome = await worker.guarded(send_due(
-                    sessions, smtp, sender=sender, app_url=app_url, batch=batch,
-                    worker=worker))
-            except Exception as exc:
-                if not worker.should_retry(exc):
-                    raise
-                await worker.retry_later(exc)
-                continue
-            if outcome is None:  # stopped, and the budget ran out
-                break
-            worker.recovered()
+    async with aclosing(worker.batches(lambda: send_due(
+            sessions, smtp, sender=sender, app_url=app_url, batch=batch,
+            worker=worker))) as outcomes:
+        async for outcome in outcomes:
             total.sent += outcome.sent
             total.retrying += outcome.retrying
             total.released += outcome.released

@@ -17,7 +17,7 @@ import gc
 import logging
 import logging.config
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
@@ -162,6 +162,25 @@ class Worker:
                 continue
             self.recovered()
             return
+
+    async def batches(self, one: Callable[[], Awaitable[R]]) -> AsyncIterator[R]:
+        """Each batch's outcome, until stopped (SIGTERM or SIGINT included): ``one()`` run
+        ``guarded``, an unreachable database waited out when surviving. The caller decides
+        when nothing is left (``break``) or to wait (``pause``); close the iterator when done
+        (``contextlib.aclosing``) so that the signals get their handlers back at once."""
+        with self.stopped_by_signals():
+            while not self.stopping.is_set():
+                try:
+                    outcome = await self.guarded(one())
+                except Exception as exc:
+                    if not self.should_retry(exc):
+                        raise
+                    await self.retry_later(exc)
+                    continue
+                if outcome is None:  # stopped, and the budget ran out
+                    return
+                self.recovered()
+                yield outcome
 
     async def guarded(self, batch: Awaitable[R]) -> R | None:
         """Await ``batch``; once stopping, at most until the deadline (then it is cancelled

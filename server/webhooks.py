@@ -23,7 +23,7 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Iterable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, aclosing, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -294,25 +294,14 @@ async def run(sessions: async_sessionmaker[AsyncSession], *, once: bool, batch: 
     unreachable database; ``once`` gives up on it (cron runs again)."""
     total = Outcome()
     worker = Worker("webhooks", shutdown_timeout=shutdown_timeout, survive=not once)
-    async with new_client(production=production) as http:
-        with worker.stopped_by_signals():
-            while not worker.stopping.is_set():
-                try:
-                    outcome = await worker.guarded(deliver_due(
-                        sessions, batch=batch, production=production, client=http,
-                        worker=worker))
-                except Exception as exc:
-                    if not worker.should_retry(exc):
-                        raise
-                    await worker.retry_later(exc)
-                    continue
-                if outcome is None:  # stopped, and the budget ran out
+    async with new_client(production=production) as http, aclosing(worker.batches(
+            lambda: deliver_due(sessions, batch=batch, production=production, client=http,
+                                worker=worker))) as outcomes:
+        async for outcome in outcomes:
+            for name in ("succeeded", "retrying", "dead", "cancelled", "released"):
+                setattr(total, name, getattr(total, name) + getattr(outcome, name))
+            if outcome.handled == 0:
+                if once:
                     break
-                worker.recovered()
-                for name in ("succeeded", "retrying", "dead", "cancelled", "released"):
-                    setattr(total, name, getattr(total, name) + getattr(outcome, name))
-                if outcome.handled == 0:
-                    if once:
-                        break
-                    await worker.pause(interval)
+                await worker.pause(interval)
     return total
