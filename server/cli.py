@@ -91,8 +91,11 @@ def settings_or_exit() -> Settings:
     return settings
 
 
-def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
-    """Run ``work(engine)`` against the configured database, failing cleanly if unreachable."""
+def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]], *,
+           wait: bool = False) -> T:
+    """Run ``work(engine)`` against the configured database, failing cleanly if unreachable;
+    with ``wait`` (a long-running worker) waiting for it instead, with back-off, so that a
+    worker started during an outage starts working when the database is back."""
     # Imported here so that commands which never reach a database (and ``--help``) skip them.
     import asyncio
 
@@ -101,11 +104,19 @@ def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]]) ->
 
     async def main() -> T:
         engine = create_engine(settings.database_url)
+        pause = 0.5
         try:
-            try:
-                await asyncio.wait_for(ping(engine), 10)
-            except Exception as exc:  # noqa: BLE001 - reported as one line
-                fail(f"cannot reach the database: {describe_db_error(exc)}")
+            while True:
+                try:
+                    await asyncio.wait_for(ping(engine), 10)
+                    break
+                except Exception as exc:  # noqa: BLE001 - reported as one line
+                    if not wait:
+                        fail(f"cannot reach the database: {describe_db_error(exc)}")
+                    err.print(f"the database cannot be reached ({describe_db_error(exc)}); "
+                              f"retrying in {pause:.1f}s", highlight=False)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 15.0)
             return await work(engine)
         finally:
             await engine.dispose()
@@ -290,7 +301,7 @@ def notify_send(
 ) -> None:
     """Send the notification emails waiting in the outbox through PMO_SMTP_URL, at least once,
     retrying failures with back-off (1 min, 5 min, 30 min, then every 2 h) until sent. Several
-    senders may run against PostgreSQL; one on SQLite. The loop waits out a database restart;
+    senders may run against PostgreSQL; one on SQLite. The loop waits out a database outage;
     SIGTERM lets the batch in hand finish (PMO_SHUTDOWN_TIMEOUT) and hands back the rest."""
     from server.db import session_factory
     from server.mailer import Smtp, run
@@ -312,7 +323,7 @@ def notify_send(
                          shutdown_timeout=settings.shutdown_timeout)
 
     configure_logging(log_config(settings))
-    total = run_db(settings, work)
+    total = run_db(settings, work, wait=not once)
     out.print(f"sent {total.sent:,} email(s); {total.retrying:,} failed and will be retried"
               + (f"; {total.released:,} handed back unsent" if total.released else ""))
 
@@ -328,7 +339,7 @@ def webhooks_deliver(
 ) -> None:
     """Send due webhook deliveries, signed, retrying failures with back-off (1 min, 5 min,
     30 min, 2 h, 12 h, then DEAD). Several workers may run against PostgreSQL; one on SQLite.
-    The loop waits out a database restart; SIGTERM lets the batch in hand finish
+    The loop waits out a database outage; SIGTERM lets the batch in hand finish
     (PMO_SHUTDOWN_TIMEOUT) and hands back the rest."""
     from server.db import session_factory
     from server.sender import configure_logging
@@ -344,7 +355,7 @@ def webhooks_deliver(
 
     configure_logging(log_config(settings))
     try:
-        total = run_db(settings, work)
+        total = run_db(settings, work, wait=not once)
     except KeyboardInterrupt:
         out.print("stopped")
         return

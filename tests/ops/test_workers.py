@@ -368,3 +368,25 @@ async def test_a_batch_left_by_a_worker_that_died_is_due_again_when_its_lease_en
     assert (during, after) == ((0, 0), (1, 1))
     assert (len(receiver.arrived), len(inbox.arrived)) == (1, 1)
     assert mailer.LEASE == webhooks.LEASE
+
+
+async def test_workers_started_while_the_database_is_down_wait_for_it(
+    migrated_cluster: Cluster, sessions: Sessions, receiver: Receiver, inbox: Inbox,
+    workers: Workers,
+) -> None:
+    # given work waiting, and the server down when both workers start
+    person = await subscribed(sessions, receiver)
+    await queue(sessions, person, 3, "before the start")
+    await asyncio.to_thread(migrated_cluster.stop, "fast")
+    hooks = workers.start("webhooks", "deliver", "--interval", "0.2")
+    mails = workers.start("notify", "send", "--interval", "0.2")
+    # then they wait, saying why, rather than exit
+    await eventually(lambda: all(workers.stderr(p).count(UNREACHABLE) >= 2
+                                 for p in (hooks, mails)), "both workers to wait")
+    assert hooks.poll() is None and mails.poll() is None
+    # and when the server is back they do the work
+    await asyncio.to_thread(migrated_cluster.start)
+    await eventually(lambda: len(receiver.arrived) == 3 and len(inbox.arrived) == 3,
+                     "the deliveries and emails queued before the start")
+    await eventually(lambda: all_sent(sessions), "their outcomes")
+    assert [workers.terminate(p)[0] for p in (hooks, mails)] == [0, 0]
