@@ -94,8 +94,9 @@ def settings_or_exit() -> Settings:
 def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]], *,
            wait: bool = False) -> T:
     """Run ``work(engine)`` against the configured database, failing cleanly if unreachable;
-    with ``wait`` (a long-running worker) waiting for it instead, with back-off, so that a
-    worker started during an outage starts working when the database is back."""
+    with ``wait`` (a long-running worker, whose loop waits out an unreachable database
+    itself: ``server.sender.Worker``) without checking first, so that a worker started during
+    an outage starts working when the database is back."""
     # Imported here so that commands which never reach a database (and ``--help``) skip them.
     import asyncio
 
@@ -104,19 +105,12 @@ def run_db(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, T]], *,
 
     async def main() -> T:
         engine = create_engine(settings.database_url)
-        pause = 0.5
         try:
-            while True:
+            if not wait:
                 try:
                     await asyncio.wait_for(ping(engine), 10)
-                    break
                 except Exception as exc:  # noqa: BLE001 - reported as one line
-                    if not wait:
-                        fail(f"cannot reach the database: {describe_db_error(exc)}")
-                    err.print(f"the database cannot be reached ({describe_db_error(exc)}); "
-                              f"retrying in {pause:.1f}s", highlight=False)
-                    await asyncio.sleep(pause)
-                    pause = min(pause * 2, 15.0)
+                    fail(f"cannot reach the database: {describe_db_error(exc)}")
             return await work(engine)
         finally:
             await engine.dispose()

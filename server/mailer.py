@@ -34,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from schema.base import to_global_id
 from server.domain.base import utcnow
 from server.domain.collaboration.models import EmailMessage
-from server.domain.enums import DeliveryStatus
+from server.domain.enums import DUE, DeliveryStatus
 from server.domain.organisation.models import Person
 from server.sender import Worker
 
@@ -45,7 +45,6 @@ LAST_WAIT = timedelta(hours=2)
 LEASE = timedelta(minutes=5)
 TIMEOUT_SECONDS = 30.0
 MAX_ERROR_LENGTH = 500
-DUE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 SUBJECTS = {
     "MENTION": "You were mentioned",

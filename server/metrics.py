@@ -49,6 +49,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from server.db import normalise_url
+from server.domain.enums import DUE
 from server.error_codes import ApiErrorCode
 
 log = logging.getLogger("pmo.metrics")
@@ -182,16 +183,15 @@ def watch_pool(engine: AsyncEngine, database: str) -> None:
 
 # --- The backlog, counted at each scrape ---
 
-WAITING = ("PENDING", "FAILED")  # server/webhooks.py and server/mailer.py: DUE
 _deliveries = sa.table("webhook_delivery", sa.column("status"))
 _emails = sa.table("email_message", sa.column("status"))
 # The outbox (outbox_event) fans out into webhook deliveries in the change's own transaction
 # (server/domain/events.py), so its backlog is theirs; the email outbox is email_message.
 BACKLOG = sa.select(
     sa.select(sa.func.count()).select_from(_deliveries)
-    .where(_deliveries.c.status.in_(WAITING)).scalar_subquery().label("webhook_delivery"),
+    .where(_deliveries.c.status.in_(DUE)).scalar_subquery().label("webhook_delivery"),
     sa.select(sa.func.count()).select_from(_emails)
-    .where(_emails.c.status.in_(WAITING)).scalar_subquery().label("email_message"),
+    .where(_emails.c.status.in_(DUE)).scalar_subquery().label("email_message"),
 )
 
 

@@ -38,7 +38,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import server
 from schema.base import to_global_id
 from server.domain.base import utcnow
-from server.domain.enums import DeliveryStatus
+from server.domain.enums import DUE, DeliveryStatus
 from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
 from server.domain.integration.service import check_public_host, public_address, resolve_host
 
@@ -56,7 +56,6 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 LEASE = timedelta(minutes=5)
 TIMEOUT_SECONDS = 10.0
 MAX_ERROR_LENGTH = 500
-DUE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
 @dataclass(frozen=True)

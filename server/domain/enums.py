@@ -155,3 +155,7 @@ class DeliveryStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     DEAD = "DEAD"
+
+
+# A webhook delivery or an email in one of these is waiting to be sent (or sent again).
+DUE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -233,10 +233,11 @@ class Cluster:
               "-l", str(self.log), "-o", f"-p {self.port}", "-w", "-t", str(int(timeout))],
              timeout=2 * timeout + 5, log=self.log)
 
-    def psql(self, sql: str, *, timeout: float = WAIT_SECONDS) -> str:
-        """Run SQL through ``psql`` (unaligned, tuples only); its output."""
+    def psql(self, sql: str, *, database: str = "postgres",
+             timeout: float = WAIT_SECONDS) -> str:
+        """Run SQL through ``psql`` (unaligned, tuples only) in ``database``; its output."""
         return _run([str(self.bin_dir / "psql"), "-h", self.host, "-p", str(self.port), "-U",
-                     SUPERUSER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-Atc", sql],
+                     SUPERUSER, "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", sql],
                     timeout=timeout, log=self.log)
 
     def destroy(self) -> None:

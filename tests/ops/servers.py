@@ -7,6 +7,7 @@ not answer in time fails the test with its log.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -20,7 +21,13 @@ from typing import Any
 
 import httpx2
 
-from tests.conftest import free_port
+from tests.conftest import (
+    PG_URL,
+    _require_postgres,
+    create_pg_database,
+    drop_pg_database,
+    free_port,
+)
 
 PMO = str(Path(sys.executable).with_name("pmo"))
 START_SECONDS = 30
@@ -33,6 +40,35 @@ def environment(database_url: str, **settings: str) -> dict[str, str]:
     env["PMO_DATABASE_URL"] = database_url
     env |= {f"PMO_{name.upper()}": value for name, value in settings.items()}
     return env
+
+
+@contextmanager
+def demo_database(**settings: str) -> Iterator[dict[str, str]]:
+    """A fresh database on the test PostgreSQL server, migrated and seeded as an operator
+    would (``pmo db upgrade``, ``pmo seed --demo``): the environment of a server on it, with
+    ``settings``; dropped afterwards."""
+    _require_postgres()
+    url = asyncio.run(create_pg_database(PG_URL))
+    try:
+        env = environment(url, **settings)
+        pmo(env, "db", "upgrade")
+        pmo(env, "seed", "--demo")
+        yield env
+    finally:
+        asyncio.run(drop_pg_database(url))
+
+
+def token(env: dict[str, str], email: str) -> str:
+    """A person's JWT (``pmo token EMAIL``)."""
+    return pmo(env, "token", email).strip().splitlines()[-1]
+
+
+def data(answer: httpx2.Response) -> Any:
+    """A GraphQL answer's data; the test fails on any error."""
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert "errors" not in body, body
+    return body["data"]
 
 
 def pmo(env: dict[str, str], *args: str, timeout: float = 120) -> str:

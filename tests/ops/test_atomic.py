@@ -6,7 +6,6 @@ applies the same mutation whole."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -22,8 +21,8 @@ from schema.base import to_global_id
 from server.app import create_app
 from server.domain.auth.tokens import mint
 from server.settings import DEMO_SECRET_KEY, load_settings
-from tests.conftest import PG_URL, _require_postgres, create_pg_database, drop_pg_database
-from tests.ops.servers import environment, pmo
+from tests.conftest import PG_URL
+from tests.ops.servers import demo_database
 
 ESCALATE = """mutation($i: EscalateRiskInput!) { escalateRisk(input: $i) {
   risk { status version } issue { title } userErrors { code } } }"""
@@ -47,15 +46,8 @@ KILL_BEFORE = ["UPDATE risk", "INSERT INTO issue", "INSERT INTO audit_event",
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    _require_postgres()
-    url = asyncio.run(create_pg_database(PG_URL))
-    env = environment(url)
-    try:
-        pmo(env, "db", "upgrade")
-        pmo(env, "seed", "--demo")
-        yield url
-    finally:
-        asyncio.run(drop_pg_database(url))
+    with demo_database() as env:
+        yield env["PMO_DATABASE_URL"]
 
 
 @pytest.fixture

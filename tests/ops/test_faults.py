@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.ops.cluster import Cluster
-from tests.ops.servers import Served, environment, pmo, served
+from tests.ops.servers import Served, environment, pmo, served, token
 
 WAIT = 20.0
 CONNECT_TIMEOUT = 1.0
@@ -63,10 +63,6 @@ class Load:
                 self.answers.append((started, answer.status_code, time.monotonic() - started,
                                      code))
                 time.sleep(0.02)
-
-
-def token(env: dict[str, str], email: str) -> str:
-    return pmo(env, "token", email).strip().splitlines()[-1]
 
 
 async def subscribe(server: Served, who: str, portfolio: str) -> ClientConnection:

@@ -8,14 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import httpx2
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.conftest import PG_URL, _require_postgres, create_pg_database, drop_pg_database
-from tests.ops.servers import Served, environment, pmo, served
+from tests.ops.servers import Served, data, demo_database, pmo, served, token
 from tests.server.console import post, sign_in
 
 # An expensive read (1 + 500 x 2 = 1,001 units): two fit the minute's budget, not three.
@@ -27,28 +25,10 @@ WAIT = 15.0
 @pytest.fixture(scope="module")
 def instances(tmp_path_factory: pytest.TempPathFactory,
               ) -> Iterator[tuple[Served, Served, dict[str, str]]]:
-    _require_postgres()
-    url = asyncio.run(create_pg_database(PG_URL))
     work = tmp_path_factory.mktemp("instances")
-    env = environment(url, cost_per_minute=str(BUDGET))
-    try:
-        pmo(env, "db", "upgrade")
-        pmo(env, "seed", "--demo")
-        with served(env, work) as a, served(env, work) as b:
-            yield a, b, env
-    finally:
-        asyncio.run(drop_pg_database(url))
-
-
-def token(env: dict[str, str], email: str) -> str:
-    return pmo(env, "token", email).strip().splitlines()[-1]
-
-
-def data(answer: httpx2.Response) -> Any:
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
-    assert "errors" not in body, body
-    return body["data"]
+    with demo_database(cost_per_minute=str(BUDGET)) as env, \
+            served(env, work) as a, served(env, work) as b:
+        yield a, b, env
 
 
 async def test_a_subscription_on_one_instance_hears_a_change_made_on_the_other(

@@ -6,7 +6,6 @@ answer 503 and the rest of the API works."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import time
@@ -17,43 +16,27 @@ import httpx2
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL, _require_postgres, create_pg_database, drop_pg_database
+from tests.conftest import PG_URL
 from tests.ops.cluster import Cluster, wait_until_standby_has
 from tests.ops.conftest import MakeStandby
-from tests.ops.servers import Served, environment, pmo, served
+from tests.ops.servers import Served, data, demo_database, served, token
 
 WAIT = 30.0
 
 
 @pytest.fixture
-def primary_url() -> Iterator[str]:
-    _require_postgres()
-    url = asyncio.run(create_pg_database(PG_URL))
-    try:
-        yield url
-    finally:
-        asyncio.run(drop_pg_database(url))
+def env() -> Iterator[dict[str, str]]:
+    with demo_database() as seeded:
+        yield seeded
 
 
 def _psql(standby: Cluster, database: str, sql: str) -> str:
-    from tests.ops.cluster import SUPERUSER, _run
-
-    return _run([str(standby.bin_dir / "psql"), "-h", standby.host, "-p", str(standby.port),
-                 "-U", SUPERUSER, "-d", database, "-Atc", sql]).strip()
-
-
-def data(answer: httpx2.Response) -> Any:
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
-    assert "errors" not in body, body
-    return body["data"]
+    return standby.psql(sql, database=database).strip()
 
 
 def test_reports_read_from_the_replica_and_everything_else_from_the_primary(
-        primary_url: str, make_standby: MakeStandby, tmp_path: Any) -> None:
-    env = environment(primary_url)
-    pmo(env, "db", "upgrade")
-    pmo(env, "seed", "--demo")
+        env: dict[str, str], make_standby: MakeStandby, tmp_path: Any) -> None:
+    primary_url = env["PMO_DATABASE_URL"]
     primary = make_url(PG_URL)
     standby = make_standby(primary.host or "127.0.0.1", primary.port or 5432)
     database = make_url(primary_url).database
@@ -64,7 +47,7 @@ def test_reports_read_from_the_replica_and_everything_else_from_the_primary(
     replica_url = make_url(primary_url).set(port=standby.port).render_as_string(
         hide_password=False)
     env["PMO_REPLICA_DATABASE_URL"] = replica_url
-    alice = pmo(env, "token", "pm.alice@example.com").strip().splitlines()[-1]
+    alice = token(env, "pm.alice@example.com")
     with served(env, tmp_path) as server:
         project = next(p for p in data(server.graphql(
             "{ projects(first: 100) { nodes { id code name version manager { email } } } }",

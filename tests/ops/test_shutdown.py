@@ -18,8 +18,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import PG_URL, _require_postgres, create_pg_database, drop_pg_database
-from tests.ops.servers import Served, environment, pmo, served
+from tests.ops.servers import Served, demo_database, served, token
 
 BOUND = 4.0
 STOPPED = (0, -signal.SIGTERM)
@@ -28,15 +27,8 @@ QUERY = b'{"query": "{ projects(first: 3) { nodes { code } } }"}'
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[dict[str, str]]:
-    _require_postgres()
-    url = asyncio.run(create_pg_database(PG_URL))
-    env = environment(url, shutdown_timeout=str(BOUND))
-    try:
-        pmo(env, "db", "upgrade")
-        pmo(env, "seed", "--demo")
+    with demo_database(shutdown_timeout=str(BOUND)) as env:
         yield env
-    finally:
-        asyncio.run(drop_pg_database(url))
 
 
 def slow_post(server: Served, token: str, pieces: int, pause: float,
@@ -60,7 +52,7 @@ def slow_post(server: Served, token: str, pieces: int, pause: float,
 
 async def test_sigterm_finishes_requests_in_flight_and_closes_subscriptions(
         seeded: dict[str, str], tmp_path: Path) -> None:
-    alice = pmo(seeded, "token", "pm.alice@example.com").strip().splitlines()[-1]
+    alice = token(seeded, "pm.alice@example.com")
     with served(seeded, tmp_path) as server:
         ws = await connect(server.ws_url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
                            open_timeout=10)
@@ -94,7 +86,7 @@ async def test_sigterm_finishes_requests_in_flight_and_closes_subscriptions(
 
 async def test_a_request_that_never_ends_does_not_hold_the_exit_past_the_bound(
         seeded: dict[str, str], tmp_path: Path) -> None:
-    alice = pmo(seeded, "token", "pm.alice@example.com").strip().splitlines()[-1]
+    alice = token(seeded, "pm.alice@example.com")
     with served(seeded, tmp_path) as server:
         answers: list[Any] = []
         stalled = threading.Thread(target=slow_post, args=(server, alice, 10, 0.01, answers),

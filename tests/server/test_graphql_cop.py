@@ -9,9 +9,7 @@ from collections.abc import AsyncIterator
 import httpx2
 import pytest
 
-from tests.server.test_production_surface import SECRET, auth, person, serve
-
-__all__ = ["person"]  # the fixture, used by name
+from tests.server.test_production_surface import SECRET, auth, serve
 
 
 @pytest.fixture

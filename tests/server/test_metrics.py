@@ -17,11 +17,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
 from server.domain.base import utcnow
 from server.domain.collaboration.models import EmailMessage
-from server.domain.enums import DeliveryStatus, Role
+from server.domain.enums import DeliveryStatus
 from server.domain.integration.models import OutboxEvent, Webhook, WebhookDelivery
 from server.settings import DEMO_SECRET_KEY, load_settings
 from tests.server.console import sign_in
@@ -57,14 +56,6 @@ async def app(db_url: str) -> Starlette:
 async def client(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
     async for c in app_client(app):
         yield c
-
-
-@pytest.fixture
-async def person(sessions: Sessions) -> int:
-    async with sessions() as s, s.begin():
-        ada = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
-                                             role=Role.PMO, password="correct-horse")
-        return ada.id  # type: ignore[return-value]
 
 
 def bearer(person_id: int) -> dict[str, str]:

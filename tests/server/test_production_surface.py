@@ -18,23 +18,13 @@ from typer.testing import CliRunner
 
 from server.app import create_app
 from server.cli import app as cli
-from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
-from server.domain.enums import Role
 from server.persisted import digest
 from server.settings import load_settings
 
 Sessions = async_sessionmaker[AsyncSession]
 SECRET = "a-production-secret-of-more-than-32-characters"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
-@pytest.fixture
-async def person(sessions: Sessions) -> int:
-    async with sessions() as s, s.begin():
-        ada = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
-                                             role=Role.PMO, password="correct-horse")
-        return ada.id  # type: ignore[return-value]
 
 
 async def serve(db_url: str, **settings: Any) -> AsyncIterator[httpx2.AsyncClient]:

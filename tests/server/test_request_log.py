@@ -21,9 +21,7 @@ from starlette.routing import Route
 
 from schema import schema as root
 from server.app import create_app
-from server.domain.auth import service as auth_service
 from server.domain.auth.tokens import mint
-from server.domain.enums import Role
 from server.request_log import valid_request_id
 from server.settings import Settings, load_settings
 from server.workers import log_config
@@ -62,14 +60,6 @@ async def served(settings: Settings) -> AsyncIterator[httpx2.AsyncClient]:
         transport = httpx2.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
-
-
-@pytest.fixture
-async def person(sessions: Sessions) -> int:
-    async with sessions() as s, s.begin():
-        ada = await auth_service.create_user(s, email="ada@example.com", full_name="Ada",
-                                             role=Role.PMO, password="correct-horse")
-        return ada.id  # type: ignore[return-value]
 
 
 def bearer(person_id: int, secret: str = SECRET) -> dict[str, str]:
